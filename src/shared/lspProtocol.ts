@@ -1,0 +1,181 @@
+// Every custom message between the extension (LSP client) and the model process (LSP server).
+// Pure types and method names: imported by src/client, src/server and scripts/ask (no vscode, no
+// vscode-languageserver here, so any LSP client in any editor can speak this protocol).
+//
+// Direction is given in each comment: client → server (request) or server → client (notification).
+// Streaming uses standard LSP progress: the client passes a `partialResultToken` with r1/reason and the
+// server sends `$/progress` notifications with a ReasonProgress value for that token.
+
+/** Which user-facing action a request comes from: each has its own thinking budget. */
+export type ReasonAction = "chat" | "fix" | "explain";
+
+export type GpuMode = "auto" | "cuda" | "vulkan" | "metal" | "cpu";
+
+/** Engine settings the client sends with r1/configure (all from VS Code settings or CLI flags). */
+export interface EngineSettings {
+    gpu: GpuMode;
+    /** Requested context size in tokens; the server caps it by what fits. */
+    contextSize: number;
+    /** 0 = the number of available cores. Never more than the cores. */
+    threads: number;
+    /** Minutes without a request after which the model is unloaded; 0 = never. */
+    idleUnloadMinutes: number;
+}
+
+export interface SamplingOptions {
+    temperature: number;
+    topP: number;
+    /** Thought tokens before the thought is closed and the answer must follow; 0 = unlimited. */
+    thoughtBudget: number;
+    /** Hard cap on all generated tokens (thought + answer). */
+    maxTokens: number;
+    seed?: number;
+}
+
+/** One earlier turn of a conversation. Earlier thoughts are never sent back (R1 template behaviour). */
+export interface ChatTurn {
+    role: "user" | "assistant";
+    /** For assistant turns: the final answer text only. */
+    text: string;
+}
+
+export interface ReasonParams {
+    action: ReasonAction;
+    /** The conversation, ending with the new user turn. Instructions and context go inside user turns. */
+    turns: ChatTurn[];
+    sampling: SamplingOptions;
+    /** Model to use; when omitted the server uses the loaded (or last configured) model. */
+    modelPath?: string;
+}
+
+/** How the reasoning/answer split came about: the UI says which happened. */
+export type ThoughtState =
+    | "none"            // no thought yet
+    | "thinking"        // thought open and streaming
+    | "ended"           // thought closed by </think>
+    | "empty"           // thought closed immediately (<think>\n\n</think>)
+    | "budget"          // thought closed by the thinking budget
+    | "unclosed"        // generation stopped while still thinking (max tokens, stop, loop)
+    | "noTemplate";     // the model has no DeepSeek-R1 template: no thought, everything is answer
+
+export type StopReason =
+    | "eos"             // the model finished
+    | "maxTokens"       // hit the hard token cap
+    | "abort"           // cancelled by the user
+    | "loop"            // the repetition watchdog stopped it
+    | "error";
+
+export interface ReasonStats {
+    thoughtTokens: number;
+    answerTokens: number;
+    promptTokens: number;
+    /** Prompt tokens served from the KV cache of an earlier request (prefix reuse). */
+    reusedPromptTokens: number;
+    /** Decode speed over the generated tokens so far. */
+    tokensPerSecond: number;
+    /** Time to first generated token, ms (undefined until it arrives). */
+    ttftMs?: number;
+    elapsedMs: number;
+    thoughtMs?: number;
+}
+
+export type ReasonNotice =
+    | { kind: "budgetHit"; budget: number }
+    | { kind: "loopStopped"; repeated: string }
+    | { kind: "languageSwitch"; from: string; to: string }
+    | { kind: "historyTrimmed"; droppedTurns: number }
+    | { kind: "samplingOutsideRecommendation"; message: string }
+    | { kind: "modelLoading"; model: string }
+    | { kind: "info"; message: string };
+
+/** Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched. */
+export interface ReasonProgress {
+    /** New thought text since the previous progress message. */
+    thought?: string;
+    /** New answer text since the previous progress message. */
+    answer?: string;
+    thoughtState: ThoughtState;
+    stats: ReasonStats;
+    notices?: ReasonNotice[];
+}
+
+export interface ReasonResult {
+    reasoning: string;
+    answer: string;
+    thoughtState: ThoughtState;
+    stopReason: StopReason;
+    stats: ReasonStats;
+    notices: ReasonNotice[];
+    model: string;
+}
+
+export interface ModelInfo {
+    path: string;
+    /** Display name, e.g. "DeepSeek-R1-Distill-Qwen-7B Q4_K_M". */
+    name: string;
+    architecture: string;
+    sizeBytes: number;
+    /** True when the GGUF carries the DeepSeek-R1 chat template (thoughts are segmented). */
+    reasoningTemplate: boolean;
+    trainContextSize: number;
+}
+
+export interface EngineInfo {
+    backend: "cuda" | "vulkan" | "metal" | "cpu";
+    gpuName?: string;
+    gpuLayers: number;
+    totalLayers: number;
+    contextSize: number;
+    threads: number;
+    loadMs: number;
+}
+
+export type ServerState = "idle" | "loading" | "ready" | "generating" | "error";
+
+export interface ServerStatus {
+    state: ServerState;
+    model?: ModelInfo;
+    engine?: EngineInfo;
+    /** Set when state is "error" or the last load failed: a message meant for the user. */
+    error?: string;
+    /** Requests running or queued. */
+    activeRequests: number;
+    rssBytes: number;
+    pid: number;
+}
+
+export interface LoadModelParams {
+    modelPath: string;
+}
+
+// ---- method names -------------------------------------------------------------------------
+
+export const Methods = {
+    /** client → server request: ServerStatus. */
+    status: "r1/status",
+    /** client → server request (EngineSettings): applies engine settings; reloads the model if needed. */
+    configure: "r1/configure",
+    /** client → server request (LoadModelParams): loads a GGUF, returns ModelInfo & EngineInfo. */
+    loadModel: "r1/loadModel",
+    /** client → server request: unloads the model and frees its memory. */
+    unloadModel: "r1/unloadModel",
+    /** client → server request (ReasonParams + partialResultToken): streams ReasonProgress, returns ReasonResult. */
+    reason: "r1/reason",
+    /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
+    statusChanged: "r1/statusChanged"
+} as const;
+
+export interface LoadModelResult {
+    model: ModelInfo;
+    engine: EngineInfo;
+}
+
+/** Error codes of failed r1/* requests (ResponseError.code), so clients can react without parsing text. */
+export const ErrorCodes = {
+    noModel: -32001,
+    modelFileMissing: -32002,
+    notGguf: -32003,
+    loadFailed: -32004,
+    noBinary: -32005,
+    busy: -32006
+} as const;

@@ -8,7 +8,7 @@
 // Type checking is separate: `npm run typecheck` (tsc -b).
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from "esbuild";
-import { readdirSync, statSync, mkdirSync, copyFileSync } from "node:fs";
+import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +18,7 @@ const production = process.argv.includes("--production");
 
 function listTs(dir) {
     const out = [];
+    if (!existsSync(dir)) return out;
     for (const name of readdirSync(dir)) {
         const p = join(dir, name);
         if (name === "node_modules" || name.startsWith(".")) continue;
@@ -65,12 +66,20 @@ function copyCodicons() {
     for (const f of ["codicon.css", "codicon.ttf"]) copyFileSync(join(from, f), join(to, f));
 }
 
+// A branch may not have every entry point yet (helpers build parts of the tree): skip missing ones.
+const present = configs.filter((c) => {
+    const entries = Array.isArray(c.entryPoints) ? c.entryPoints : Object.values(c.entryPoints);
+    const missing = entries.filter((e) => !existsSync(join(root, e)));
+    if (missing.length > 0) console.warn(`esbuild: skipping ${c.outfile ?? c.outdir}: missing ${missing.join(", ")}`);
+    return missing.length === 0;
+});
+
 copyCodicons();
 if (watch) {
-    for (const c of configs) await (await esbuild.context(c)).watch();
+    for (const c of present) await (await esbuild.context(c)).watch();
     console.log("esbuild: watching for changes");
 } else {
     const t0 = Date.now();
-    await Promise.all(configs.map((c) => esbuild.build(c)));
+    await Promise.all(present.map((c) => esbuild.build(c)));
     console.log(`esbuild: built dist/, media/dist/ and out/ in ${Date.now() - t0} ms`);
 }

@@ -1,0 +1,232 @@
+// One assistant reply: a header, the thinking block, notices, and the markdown answer with code block
+// toolbars. The chat view drives it with the engine's stream (appendThought / appendAnswer / setStats /
+// setThoughtState / addNotice / finish) or renders a finished turn at once (restore).
+//
+// Nothing here posts to the host directly: code block buttons and link clicks go to the callbacks given
+// at construction, so the chat view decides how they reach the extension.
+import type { ReasonStats, StopReason, ThoughtState } from "../shared/lspProtocol";
+import { codeActionFromEvent, flashDone, type CodeActionRequest } from "./codeBlocks";
+import type { FrameScheduler } from "./frameScheduler";
+import { MarkdownStream } from "./markdownStream";
+import { isThoughtNotice, noticeKey, renderNotice } from "./notices";
+import type { ReplyNotice } from "./replyProtocol";
+import { ThoughtView } from "./thoughtView";
+
+export interface ReplyCallbacks {
+    /** A code block button was pressed; `code` is the block's exact text from the markdown. */
+    onCodeAction(request: CodeActionRequest): void;
+    /** A link was activated: always an absolute http(s) URL. The page never navigates by itself. */
+    onOpenLink(url: string): void;
+}
+
+export interface ReplyViewOptions extends ReplyCallbacks {
+    scheduler: FrameScheduler;
+    /** Thought tokens allowed (0 or absent: no limit). */
+    thoughtBudget?: number;
+    /** Second line of the header, e.g. the model name. */
+    model?: string;
+    /** Runs after each DOM update (e.g. to keep the conversation scrolled to the bottom). */
+    onRender?: () => void;
+}
+
+/** How a reply ended. */
+export interface ReplyEnd {
+    stopReason: StopReason;
+    thoughtState?: ThoughtState;
+    stats?: Partial<ReasonStats>;
+    notices?: ReplyNotice[];
+    /** Shown when stopReason is "error". */
+    error?: string;
+}
+
+/** A finished turn, rendered in one pass. */
+export interface ReplySnapshot extends ReplyEnd {
+    reasoning: string;
+    answer: string;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+    const e = document.createElement(tag);
+    e.className = className;
+    return e;
+}
+
+export class ReplyView {
+    readonly element: HTMLElement;
+    readonly thought: ThoughtView;
+    readonly answer: MarkdownStream;
+    private readonly thoughtNotices: HTMLElement;
+    private readonly endNotices: HTMLElement;
+    private readonly shownNotices = new Set<string>();
+    private thoughtState: ThoughtState = "none";
+    private answerStarted = false;
+    private finished = false;
+
+    constructor(private readonly options: ReplyViewOptions) {
+        this.element = el("article", "r1-reply r1-streaming");
+        this.element.setAttribute("aria-label", "R1 reply");
+
+        const header = el("header", "r1-turn-header");
+        const avatar = el("span", "r1-avatar r1-avatar-model");
+        const glyph = el("span", "codicon codicon-sparkle");
+        glyph.setAttribute("aria-hidden", "true");
+        avatar.append(glyph);
+        const name = el("span", "r1-turn-name");
+        name.textContent = "R1 Reasoner";
+        header.append(avatar, name);
+        if (options.model) {
+            const model = el("span", "r1-turn-detail");
+            model.textContent = options.model;
+            header.append(model);
+        }
+
+        this.thought = new ThoughtView(options.scheduler, options.thoughtBudget ?? 0, options.onRender);
+        this.thought.element.hidden = true;
+        this.thoughtNotices = el("div", "r1-notices");
+        this.answer = new MarkdownStream(options.scheduler, options.onRender);
+        this.endNotices = el("div", "r1-notices");
+        this.element.append(header, this.thought.element, this.thoughtNotices, this.answer.element, this.endNotices);
+
+        this.element.addEventListener("click", (e) => this.onClick(e));
+        this.element.addEventListener("auxclick", (e) => this.onLinkEvent(e));
+        this.element.addEventListener("keydown", (e) => {
+            if (e.key === "Enter") this.onLinkEvent(e);
+        });
+    }
+
+    appendThought(text: string): void {
+        if (text.length === 0) return;
+        this.thought.element.hidden = false;
+        this.thought.append(text);
+    }
+
+    appendAnswer(text: string): void {
+        if (text.length === 0) return;
+        this.answer.append(text);
+        if (!this.answerStarted && /\S/.test(text)) {
+            this.answerStarted = true;
+            this.endThought("ended");
+            this.thought.autoCollapse();
+        }
+    }
+
+    setStats(stats: Partial<ReasonStats>): void {
+        this.thought.setStats({
+            thoughtTokens: stats.thoughtTokens,
+            tokensPerSecond: stats.tokensPerSecond,
+            thoughtMs: stats.thoughtMs
+        });
+    }
+
+    setThoughtState(state: ThoughtState): void {
+        if (state === this.thoughtState) return;
+        this.thoughtState = state;
+        switch (state) {
+            case "thinking":
+                break;
+            case "ended":
+                this.endThought("ended");
+                break;
+            case "budget":
+                this.endThought("budget");
+                break;
+            case "unclosed":
+                this.endThought("unclosed");
+                break;
+            case "empty":
+                this.endThought("ended");
+                if (!this.thought.hasText) this.thought.element.hidden = true;
+                break;
+            case "noTemplate":
+                this.endThought("ended");
+                if (!this.thought.hasText) this.thought.element.hidden = true;
+                this.addNotice({ kind: "info", message: "This model has no DeepSeek-R1 chat template, so its reasoning cannot be shown apart from the answer." });
+                break;
+            case "none":
+                break;
+        }
+    }
+
+    addNotice(notice: ReplyNotice): void {
+        const key = noticeKey(notice);
+        if (this.shownNotices.has(key)) return;
+        this.shownNotices.add(key);
+        (isThoughtNotice(notice) ? this.thoughtNotices : this.endNotices).append(renderNotice(notice));
+        this.options.onRender?.();
+    }
+
+    /** The stream ended: render everything as final, close the thought, show how it ended. */
+    finish(end: ReplyEnd): void {
+        if (this.finished) return;
+        this.finished = true;
+        if (end.stats) this.setStats(end.stats);
+        if (end.thoughtState) this.setThoughtState(end.thoughtState);
+        for (const notice of end.notices ?? []) this.addNotice(notice);
+        if (this.thoughtState === "thinking" || (!this.answerStarted && this.thought.hasText)) {
+            this.endThought(this.answerStarted ? "ended" : "unclosed");
+        }
+        switch (end.stopReason) {
+            case "abort":
+                this.addNotice({ kind: "stoppedByUser" });
+                break;
+            case "maxTokens":
+                this.addNotice({ kind: "maxTokens" });
+                break;
+            case "loop":
+                if (![...this.shownNotices].some((k) => k.includes('"loopStopped"'))) this.addNotice({ kind: "loopStopped", repeated: "" });
+                break;
+            case "error":
+                this.addNotice({ kind: "error", message: end.error ?? "The model process failed." });
+                break;
+            case "eos":
+                break;
+        }
+        this.answer.finish();
+        this.answer.flushNow();
+        this.thought.flush();
+        this.element.classList.remove("r1-streaming");
+    }
+
+    /** Shows a finished turn at once (history): the answer is rendered in a single pass. */
+    restore(snapshot: ReplySnapshot): void {
+        this.appendThought(snapshot.reasoning);
+        if (snapshot.answer.length > 0) {
+            this.answerStarted = true;
+            this.answer.renderComplete(snapshot.answer);
+            this.endThought("ended");
+            this.thought.autoCollapse();
+        }
+        this.finish(snapshot);
+    }
+
+    dispose(): void {
+        this.thought.dispose();
+        this.element.remove();
+    }
+
+    private endThought(state: "ended" | "budget" | "unclosed"): void {
+        if (!this.thought.hasText) return;
+        this.thought.end(state);
+    }
+
+    private onClick(event: MouseEvent): void {
+        const request = codeActionFromEvent(event, (i) => this.answer.codeBlock(i));
+        if (request) {
+            if (request.action === "copy") flashDone(event);
+            this.options.onCodeAction(request);
+            return;
+        }
+        this.onLinkEvent(event);
+    }
+
+    private onLinkEvent(event: Event): void {
+        const target = event.target;
+        if (!(target instanceof Element)) return;
+        const link = target.closest<HTMLElement>("[data-r1-href]");
+        if (!link || !this.answer.element.contains(link)) return;
+        event.preventDefault();
+        event.stopPropagation();
+        const url = link.dataset.r1Href;
+        if (url && (event.type === "click" || event.type === "keydown")) this.options.onOpenLink(url);
+    }
+}

@@ -1,0 +1,24 @@
+// The user's request as shown above a reply: plain text only (never markdown or HTML).
+
+export function renderUserTurn(text: string): HTMLElement {
+    const turn = document.createElement("article");
+    turn.className = "r1-request";
+    turn.setAttribute("aria-label", "Your request");
+    const header = document.createElement("header");
+    header.className = "r1-turn-header";
+    const avatar = document.createElement("span");
+    avatar.className = "r1-avatar r1-avatar-user";
+    const glyph = document.createElement("span");
+    glyph.className = "codicon codicon-account";
+    glyph.setAttribute("aria-hidden", "true");
+    avatar.append(glyph);
+    const name = document.createElement("span");
+    name.className = "r1-turn-name";
+    name.textContent = "You";
+    header.append(avatar, name);
+    const bubble = document.createElement("div");
+    bubble.className = "r1-request-text";
+    bubble.textContent = text;
+    turn.append(header, bubble);
+    return turn;
+}

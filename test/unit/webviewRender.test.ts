@@ -1,0 +1,313 @@
+// The webview's reply rendering, run from the real bundle (media/dist/webview.js) in headless Chromium:
+// incremental markdown equals a one-pass render, completed blocks are never rebuilt, code block buttons
+// hand the exact code to the host, links never navigate, the thinking block streams, meters, collapses,
+// reopens from mouse and keyboard and follows the end unless the user scrolls away; notices show.
+// Screenshots of the harness go to test-results/.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { demoAnswer, demoRequest, demoThought } from "../webview/demoReply";
+import { Harness, harnessUnavailable, launchBrowser, repoRoot, stats, streamMessages } from "../webview/harness";
+import { markdownCorpus } from "../webview/markdownCorpus";
+import { randomMarkdown } from "../webview/randomMarkdown";
+import { pseudoTokens, randomChunks, seededRandom } from "../webview/tokenize";
+
+const unavailable = harnessUnavailable();
+if (unavailable) console.log(`# skipping webview rendering tests: ${unavailable}`);
+
+function lines(text: string): string[] {
+    return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+describe("webview rendering in headless Chromium", { skip: unavailable }, () => {
+    let browser: Browser;
+    let h: Harness;
+
+    before(async () => {
+        browser = await launchBrowser();
+        h = await Harness.open(browser);
+    });
+    after(async () => {
+        await browser?.close();
+    });
+
+    test("pseudo-tokens and chunkings cover the text exactly", () => {
+        for (const { text } of markdownCorpus) {
+            assert.equal(pseudoTokens(text).join(""), text);
+            assert.equal(randomChunks(text, seededRandom(1), 9).join(""), text);
+            assert.equal(lines(text).join(""), text);
+        }
+    });
+
+    test("incremental rendering equals a one-pass render (corpus × 5 chunkings, checked after every render for one)", async () => {
+        let checked = 0;
+        for (const [i, { name, text }] of markdownCorpus.entries()) {
+            const chunkings: Record<string, string[]> = {
+                chars: [...text],
+                "random 1-7": randomChunks(text, seededRandom(i + 1), 7),
+                "random 1-60": randomChunks(text, seededRandom(i + 101), 60),
+                tokens: pseudoTokens(text),
+                lines: lines(text)
+            };
+            for (const [how, chunks] of Object.entries(chunkings)) {
+                // With "random 1-7", compare with a full render of the text so far after every render.
+                const compareEvery = how === "random 1-7" ? 1 : 0;
+                const result = await h.streamAnswer(`eq-${i}-${how}`, chunks, 1, compareEvery);
+                const m = result.mismatches[0];
+                assert.equal(m, undefined, m && `${name} (${how}), after chunk ${m.chunk} of ${chunks.length}:\nTEXT ${JSON.stringify(m.prefix)}\nGOT  ${m.got}\nWANT ${m.want}`);
+                if (/\S/.test(text) && name !== "html block") assert.notEqual(result.final.trim(), "", `${name}: rendered nothing`);
+                checked++;
+            }
+            await h.post({ type: "clear" });
+        }
+        assert.equal(checked, markdownCorpus.length * 5);
+    });
+
+    test("incremental rendering equals a one-pass render on 40 random documents", async () => {
+        for (let seed = 1; seed <= 40; seed++) {
+            const random = seededRandom(seed * 7919);
+            const text = randomMarkdown(random, 4 + Math.floor(random() * 14));
+            const chunks = seed % 2 === 0 ? pseudoTokens(text) : randomChunks(text, random, 12);
+            const result = await h.streamAnswer(`rand-${seed}`, chunks, 1 + (seed % 3), 1);
+            const m = result.mismatches[0];
+            assert.equal(m, undefined, m && `seed ${seed}, after chunk ${m.chunk}:\nTEXT ${JSON.stringify(m.prefix)}\nGOT  ${m.got}\nWANT ${m.want}`);
+            if (seed % 10 === 0) await h.post({ type: "clear" });
+        }
+        await h.post({ type: "clear" });
+    });
+
+    test("the answer's blocks render to the expected elements", async () => {
+        const html = await h.renderFull(demoAnswer);
+        for (const fragment of ["<h3>", "<ol>", "<table>", "<blockquote>", 'class="r1-codeblock"', "hljs-keyword", "data-r1-href=\"https://lodash.com/docs/#debounce\""]) {
+            assert.ok(html.includes(fragment), `missing ${fragment} in ${html}`);
+        }
+    });
+
+    test("completed blocks are rendered once and never rebuilt while the stream continues", async () => {
+        await h.setManual(true);
+        try {
+            await h.post({ type: "replyStart", turnId: "stable", thoughtBudget: 0 });
+            await h.post({ type: "replyProgress", turnId: "stable", answer: "First paragraph.\n\n```js\nlet a = 1;\n```\n\nSecond\n", thoughtState: "none", stats: stats() });
+            await h.runFrame();
+            // Mark the DOM nodes of the completed blocks, then keep streaming.
+            await h.value("(() => { const md = document.querySelector('.r1-reply[data-turn-id=stable] .r1-markdown'); md.children[0].__mark = 'p'; md.children[1].__mark = 'code'; md.children[2].__mark = 'tail'; })()");
+            for (const piece of ["paragraph", " grows.\n\n- a list", "\n- more", "\n\nEnd.\n"]) {
+                await h.post({ type: "replyProgress", turnId: "stable", answer: piece, thoughtState: "none", stats: stats() });
+                await h.runFrame();
+            }
+            await h.post({ type: "replyEnd", turnId: "stable", stopReason: "eos", thoughtState: "none", stats: stats() });
+            await h.runFrame();
+            const marks = await h.value<unknown[]>("[...document.querySelector('.r1-reply[data-turn-id=stable] .r1-markdown').children].map((c) => c.__mark ?? null)");
+            assert.deepEqual(marks.slice(0, 2), ["p", "code"], "completed blocks were rebuilt");
+            assert.equal(marks[2], null, "the open tail block is expected to be re-rendered");
+            assert.equal(marks.length, 5);
+        } finally {
+            await h.setManual(false);
+        }
+    });
+
+    test("code block buttons send the exact code of the block, and wait for the block to be complete", async () => {
+        const code = "if (a < b && c > d) {\n\treturn \"<tag>\" + '&amp;';   \n}\n\n// trailing blank line above";
+        const md = `Intro\n\n\`\`\`typescript\n${code}\n\`\`\`\n\nThen:\n\n~~~\nsecond block\n~~~\n`;
+        const cut = md.indexOf("// trailing");
+        await h.postAll(streamMessages("code", { answer: [md.slice(0, cut)] }, false));
+        await h.settle();
+        const block = (i: number, action: string) => h.page.locator(`.r1-reply[data-turn-id=code] .r1-codeblock[data-r1-code="${i}"] button[data-r1-action="${action}"]`);
+        assert.equal(await block(0, "apply").isDisabled(), true, "Apply must wait for the closing fence");
+        assert.equal(await block(0, "insert").isDisabled(), true);
+        assert.equal(await block(0, "copy").isDisabled(), false);
+        await h.post({ type: "replyProgress", turnId: "code", answer: md.slice(cut), thoughtState: "none", stats: stats() });
+        await h.post({ type: "replyEnd", turnId: "code", stopReason: "eos", thoughtState: "none", stats: stats() });
+        await h.settle();
+        const before = (await h.posted()).length;
+        await block(0, "copy").click();
+        await block(0, "insert").click();
+        await block(0, "apply").click();
+        await block(1, "apply").click();
+        const sent = (await h.posted()).slice(before);
+        assert.deepEqual(sent, [
+            { type: "codeAction", turnId: "code", action: "copy", blockIndex: 0, lang: "typescript", code },
+            { type: "codeAction", turnId: "code", action: "insert", blockIndex: 0, lang: "typescript", code },
+            { type: "codeAction", turnId: "code", action: "apply", blockIndex: 0, lang: "typescript", code },
+            { type: "codeAction", turnId: "code", action: "apply", blockIndex: 1, lang: "", code: "second block" }
+        ]);
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=code] .r1-codeblock-lang").first().textContent(), "typescript");
+        // Copy acknowledges with a check mark.
+        assert.equal(await block(0, "copy").locator(".codicon-check").count(), 1);
+    });
+
+    test("links never navigate: a click or Enter asks the host to open the (http/https) URL", async () => {
+        await h.postAll(streamMessages("links", { answer: ["Read [the guide](https://example.com/guide?a=1&b=2 \"Guide\") or <https://example.org>.\n\nBad: [x](javascript:alert(1)) and [y](command:workbench.action.reloadWindow).\n"] }));
+        await h.settle();
+        const url = h.page.url();
+        const before = (await h.posted()).length;
+        const link = h.page.locator(".r1-reply[data-turn-id=links] a[data-r1-href]").first();
+        assert.equal(await link.getAttribute("href"), null, "links carry no href");
+        await link.click();
+        await link.focus();
+        await h.page.keyboard.press("Enter");
+        await h.page.locator(".r1-reply[data-turn-id=links] a[data-r1-href]").nth(1).click({ button: "middle" });
+        await h.page.locator(".r1-reply[data-turn-id=links] .r1-link-blocked").first().click();
+        const sent = (await h.posted()).slice(before);
+        assert.deepEqual(sent, [
+            { type: "openLink", url: "https://example.com/guide?a=1&b=2" },
+            { type: "openLink", url: "https://example.com/guide?a=1&b=2" }
+        ]);
+        assert.equal(h.page.url(), url);
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=links] a[data-r1-href]").count(), 2);
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=links] .r1-link-blocked").count(), 2);
+    });
+
+    test("the thinking block streams plain text in paragraphs with a live meter, then collapses when the answer starts", async () => {
+        const thought = "\nFirst <b>paragraph</b> of thought.\nSecond line of it.\n\nSecond paragraph.";
+        await h.post({ type: "replyStart", turnId: "think", thoughtBudget: 1000, model: "Test model" });
+        for (const chunk of pseudoTokens(thought)) {
+            await h.post({ type: "replyProgress", turnId: "think", thought: chunk, thoughtState: "thinking", stats: { ...stats(250, 0), tokensPerSecond: 42 } });
+        }
+        await h.settle();
+        const section = h.page.locator(".r1-reply[data-turn-id=think] .r1-thought");
+        const header = section.locator(".r1-thought-header");
+        assert.equal(await header.getAttribute("aria-expanded"), "true");
+        assert.equal(await section.locator(".r1-thought-title").textContent(), "Thinking");
+        assert.equal(await section.locator(".r1-meter-tokens").textContent(), "250 tokens");
+        assert.equal(await section.locator(".r1-meter-speed").textContent(), "42 tok/s");
+        assert.equal(await section.locator(".r1-meter-budget").textContent(), "25% of budget");
+        assert.equal(await section.locator(".r1-budget-bar").evaluate((e) => (e as unknown as { value: number }).value), 25);
+        assert.deepEqual(await section.locator(".r1-tp").allInnerTexts(), ["First <b>paragraph</b> of thought.\nSecond line of it.", "Second paragraph."]);
+        assert.equal(await section.locator(".r1-thought-text b").count(), 0, "thought text is never markup");
+
+        await h.post({ type: "replyProgress", turnId: "think", answer: "The answer.", thoughtState: "ended", stats: { ...stats(812, 3), thoughtMs: 14_200 } });
+        await h.settle();
+        assert.equal(await header.getAttribute("aria-expanded"), "false");
+        assert.equal(await section.locator(".r1-thought-title").textContent(), "Thought for 14 s · 812 tokens");
+        assert.equal(await section.locator(".r1-thought-body").isVisible(), false);
+
+        await header.click();
+        assert.equal(await header.getAttribute("aria-expanded"), "true");
+        assert.equal(await section.locator(".r1-thought-body").isVisible(), true);
+        await header.focus();
+        await h.page.keyboard.press("Enter");
+        assert.equal(await header.getAttribute("aria-expanded"), "false");
+        await h.page.keyboard.press("Space");
+        assert.equal(await header.getAttribute("aria-expanded"), "true");
+        assert.equal(await header.getAttribute("aria-controls"), await section.locator(".r1-thought-body").getAttribute("id"));
+    });
+
+    test("the thought follows new text until the user scrolls up, and again once they scroll back down", async () => {
+        const paragraph = (n: number) => `Paragraph ${n}: ${"the model weighs one more possibility and checks it. ".repeat(3)}\n\n`;
+        await h.post({ type: "replyStart", turnId: "scroll", thoughtBudget: 0 });
+        const send = async (from: number, to: number) => {
+            for (let i = from; i < to; i++) await h.post({ type: "replyProgress", turnId: "scroll", thought: paragraph(i), thoughtState: "thinking", stats: stats(i * 40) });
+            await h.settle();
+        };
+        const body = h.page.locator(".r1-reply[data-turn-id=scroll] .r1-thought-body");
+        const position = () => body.evaluate((e) => {
+            const el = e as unknown as { scrollTop: number; scrollHeight: number; clientHeight: number };
+            return { top: el.scrollTop, gap: el.scrollHeight - el.clientHeight - el.scrollTop };
+        });
+        await send(0, 20);
+        await body.scrollIntoViewIfNeeded();
+        assert.ok((await position()).gap <= 2, "pinned to the end while streaming");
+        await body.hover();
+        await h.page.mouse.wheel(0, -400);
+        await h.settle();
+        const up = await position();
+        assert.ok(up.gap > 100, `scrolled up by the user (gap ${up.gap})`);
+        await send(20, 30);
+        const after = await position();
+        assert.ok(Math.abs(after.top - up.top) <= 2, `stays where the user left it (${up.top} → ${after.top})`);
+        await h.page.mouse.wheel(0, 100_000);
+        await h.settle();
+        await send(30, 40);
+        assert.ok((await position()).gap <= 2, "follows again after scrolling back to the end");
+    });
+
+    test("notices: budget, loop, language switch, missing <think>, no template, stopped by user, errors", async () => {
+        await h.post({ type: "replyStart", turnId: "notices", thoughtBudget: 512 });
+        await h.post({ type: "replyProgress", turnId: "notices", thought: "Thinking hard.", thoughtState: "thinking", stats: stats(512) });
+        await h.post({
+            type: "replyProgress", turnId: "notices", thoughtState: "budget", stats: stats(512),
+            notices: [{ kind: "budgetHit", budget: 512 }, { kind: "languageSwitch", from: "Chinese", to: "English" }, { kind: "budgetHit", budget: 512 }]
+        });
+        await h.post({ type: "replyEnd", turnId: "notices", stopReason: "abort", thoughtState: "budget", stats: stats(512), notices: [{ kind: "loopStopped", repeated: "<img src=x onerror=alert(1)> again and again" }] });
+        await h.settle();
+        const texts = await h.page.locator(".r1-reply[data-turn-id=notices] .r1-notice").allTextContents();
+        assert.deepEqual(texts, [
+            "Thinking budget of 512 tokens reached: the model was asked to answer.",
+            "The model switched language while thinking (Chinese → English).",
+            "Stopped a repetition loop (“<img src=x onerror=alert(1)> again and again”).",
+            "Stopped by you."
+        ]);
+        assert.match(await h.page.locator(".r1-reply[data-turn-id=notices] .r1-thought-title").textContent() ?? "", /^Thought for \d+\.\d s · 512 tokens$/);
+
+        await h.post({ type: "replyStart", turnId: "tpl", thoughtBudget: 0 });
+        await h.post({ type: "replyProgress", turnId: "tpl", answer: "Plain answer.", thoughtState: "noTemplate", stats: stats(0, 2) });
+        await h.post({ type: "replyEnd", turnId: "tpl", stopReason: "error", thoughtState: "noTemplate", stats: stats(0, 2), error: "The model process exited (code 134)." });
+        await h.post({ type: "replyStart", turnId: "tag", thoughtBudget: 0 });
+        await h.post({ type: "replyProgress", turnId: "tag", thought: "reasoning", answer: "answer", thoughtState: "ended", stats: stats(1, 1), notices: [{ kind: "thinkTagOnly" }] });
+        await h.post({ type: "replyEnd", turnId: "tag", stopReason: "maxTokens", thoughtState: "ended", stats: stats(1, 1) });
+        await h.settle();
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=tpl] .r1-thought").isVisible(), false, "no thinking block without a template");
+        assert.deepEqual(await h.page.locator(".r1-reply[data-turn-id=tpl] .r1-notice").allTextContents(), [
+            "This model has no DeepSeek-R1 chat template, so its reasoning cannot be shown apart from the answer.",
+            "The model process exited (code 134)."
+        ]);
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=tpl] .r1-notice-error").getAttribute("role"), "alert");
+        assert.deepEqual(await h.page.locator(".r1-reply[data-turn-id=tag] .r1-notice").allTextContents(), [
+            "The model skipped its opening <think> tag: the text before </think> is shown as its thinking.",
+            "Stopped at the response length limit."
+        ]);
+    });
+
+    test("a restored turn renders whole and matches the streamed one", async () => {
+        await h.post({ type: "clear" });
+        await h.postAll(streamMessages("live", { thought: pseudoTokens(demoThought), answer: pseudoTokens(demoAnswer) }), false);
+        await h.post({
+            type: "turnRestore", turnId: "restored", request: demoRequest, thoughtBudget: 4096, reasoning: demoThought, answer: demoAnswer,
+            thoughtState: "ended", stopReason: "eos", stats: stats(812, 300), notices: []
+        });
+        await h.settle();
+        assert.equal(await h.answerHtml("restored"), await h.answerHtml("live"));
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=restored] .r1-thought-header").getAttribute("aria-expanded"), "false");
+        assert.deepEqual(await h.audit(), []);
+        assert.deepEqual(h.errors, []);
+    });
+
+    test("screenshots of the harness: thinking and answered, dark, light and high contrast", async () => {
+        const dir = join(repoRoot, "test-results");
+        mkdirSync(dir, { recursive: true });
+        const tokens = pseudoTokens(demoThought);
+        const answer = pseudoTokens(demoAnswer);
+        for (const theme of ["dark", "light", "hc"] as const) {
+            const page = await Harness.open(browser, { theme, width: 500, height: 860 });
+            try {
+                await page.post({ type: "request", turnId: "shot", text: demoRequest });
+                await page.post({ type: "replyStart", turnId: "shot", thoughtBudget: 1024, model: "DeepSeek-R1-Distill-Qwen-7B · Q4_K_M" });
+                const cut = Math.floor(tokens.length * 0.85);
+                const thinking = [];
+                for (let i = 0; i < cut; i += 3) {
+                    thinking.push({ type: "replyProgress", turnId: "shot", thought: tokens.slice(i, i + 3).join(""), thoughtState: "thinking", stats: { ...stats(Math.min(i + 3, cut) + 480, 0), tokensPerSecond: 38.4 } });
+                }
+                await page.postAll(thinking, true);
+                await page.settle();
+                await page.page.screenshot({ path: join(dir, `webview-thinking-${theme}.png`) });
+
+                const rest = [];
+                for (let i = cut; i < tokens.length; i += 3) rest.push({ type: "replyProgress", turnId: "shot", thought: tokens.slice(i, i + 3).join(""), thoughtState: "thinking", stats: stats(i + 483, 0) });
+                for (let i = 0; i < answer.length; i += 4) rest.push({ type: "replyProgress", turnId: "shot", answer: answer.slice(i, i + 4).join(""), thoughtState: "ended", stats: { ...stats(812, i), thoughtMs: 14_200 } });
+                rest.push({ type: "replyEnd", turnId: "shot", stopReason: "eos", thoughtState: "ended", stats: { ...stats(812, answer.length), thoughtMs: 14_200 } });
+                await page.postAll(rest, true);
+                await page.settle();
+                await page.page.screenshot({ path: join(dir, `webview-answered-${theme}.png`), fullPage: true });
+                assert.equal(await page.page.locator(".r1-thought-title").textContent(), "Thought for 14 s · 812 tokens");
+                assert.deepEqual(await page.audit(), []);
+                assert.deepEqual(page.errors, []);
+                assert.deepEqual(page.strayRequests, []);
+            } finally {
+                await page.close();
+            }
+        }
+    });
+});

@@ -16,6 +16,13 @@
 // that contain brackets are re-rendered whenever the set of definitions changes (rare), so the result
 // always equals a render of the whole text at once (tests check this over many texts and chunkings).
 //
+// Completed blocks are grouped in wrapper elements of `blocksPerChunk` blocks (div.r1-mdchunk), so the
+// answer element has few children: re-laying out the tail then costs the same whether the answer has 20
+// blocks or 2,000 (a flat list of N children costs O(N) per layout). A full chunk is sealed
+// (class r1-sealed: `content-visibility: auto`), so the browser skips style, layout, paint and
+// compositing work inside the chunks scrolled out of view. The grouping depends only on the sequence of
+// rendered nodes, so an incremental render and a one-pass render still produce the same DOM.
+//
 // Re-rendering the tail is proportional to the tail's size. A very large open block (a 300-line code fence
 // still streaming) is re-rendered at most every few frames, spaced by its measured cost, so rendering never
 // takes more than about a third of the main thread whatever the block size.
@@ -33,6 +40,8 @@ interface CommittedBlock {
     mayUseRefs: boolean;
 }
 
+/** Completed blocks (top-level elements) per wrapper element. */
+const blocksPerChunk = 16;
 /** Longest time, ms, a pending tail render is postponed because the previous one was slow. */
 const maxTailDelayMs = 250;
 /** A tail render waits this many times its previous cost before running again. */
@@ -47,6 +56,8 @@ export class MarkdownStream {
     private committedLinks: Links = Object.create(null) as Links;
     private linkSig = "";
     private tailNodes: Node[] = [];
+    private chunk: HTMLElement | undefined;
+    private chunkBlocks = 0;
     private committedCodeCount = 0;
     private readonly codeBlocks: CodeBlockInfo[] = [];
     private finished = false;
@@ -111,11 +122,13 @@ export class MarkdownStream {
         for (const block of this.blocks) for (const node of block.nodes) node.parentNode?.removeChild(node);
         this.blocks.length = 0;
         this.removeTail();
+        this.element.replaceChildren();
+        this.chunk = undefined;
         this.codeBlocks.length = 0;
         const tokens = lexMarkdown(this.source);
         const ctx: RenderContext = { nextCodeIndex: 0, final: true, codeBlocks: [] };
         const nodes = this.build(renderTokens(tokens, ctx), ctx);
-        this.element.append(...nodes);
+        this.appendCompleted(nodes);
         this.blocks.push({ raw: this.source, nodes, codeStart: 0, mayUseRefs: false });
         this.committedLength = this.source.length;
         this.committedCodeCount = this.codeBlocks.length;
@@ -176,7 +189,7 @@ export class MarkdownStream {
         const ctx: RenderContext = { nextCodeIndex: this.committedCodeCount, final: true, codeBlocks: [] };
         this.codeBlocks.length = this.committedCodeCount;
         const nodes = this.build(renderTokens([token], ctx), ctx);
-        this.element.append(...nodes);
+        this.appendCompleted(nodes);
         this.blocks.push({ raw: token.raw, nodes, codeStart: this.committedCodeCount, mayUseRefs: /\[[^\]\n]*\]/.test(token.raw) });
         this.committedCodeCount = ctx.nextCodeIndex;
     }
@@ -188,7 +201,7 @@ export class MarkdownStream {
             const html = renderTokens(lexMarkdown(block.raw, links), ctx);
             const nodes = this.build(html, ctx);
             const first = block.nodes[0];
-            for (const node of nodes) this.element.insertBefore(node, first);
+            for (const node of nodes) first.parentNode?.insertBefore(node, first);
             for (const node of block.nodes) node.parentNode?.removeChild(node);
             block.nodes = nodes;
         }
@@ -200,6 +213,22 @@ export class MarkdownStream {
         const fragment = sanitizeToFragment(html);
         decorateCodeBlocks(fragment, (i) => this.codeBlocks[i]);
         return [...fragment.childNodes];
+    }
+
+    /** Appends completed nodes, opening a new chunk before an element that would overfill the current one. */
+    private appendCompleted(nodes: Node[]): void {
+        for (const node of nodes) {
+            const isBlock = node.nodeType === Node.ELEMENT_NODE;
+            if (!this.chunk || (isBlock && this.chunkBlocks >= blocksPerChunk)) {
+                this.chunk?.classList.add("r1-sealed");
+                this.chunk = document.createElement("div");
+                this.chunk.className = "r1-mdchunk";
+                this.chunkBlocks = 0;
+                this.element.append(this.chunk);
+            }
+            this.chunk.append(node);
+            if (isBlock) this.chunkBlocks++;
+        }
     }
 
     private removeTail(): void {

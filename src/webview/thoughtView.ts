@@ -4,7 +4,10 @@
 //
 // Text is only ever inserted as Text nodes (the model cannot inject markup here). Each line is its own
 // block element inside a paragraph element, and new text is appended to the last line's Text node, so the
-// DOM and layout work per token stay the same however long the thought grows.
+// DOM and layout work per token stay the same however long the thought grows. Paragraphs are grouped in
+// chunks of `paragraphsPerChunk`; full chunks are sealed with `content-visibility: auto`, so the browser
+// skips laying out and painting those scrolled out of view, while the number of elements it tracks for
+// that stays small (one per chunk, not one per paragraph).
 import type { FrameScheduler } from "./frameScheduler";
 import { StickToBottom } from "./stickToBottom";
 
@@ -20,6 +23,7 @@ export interface ThoughtStats {
 export type ThoughtEnd = "ended" | "budget" | "unclosed";
 
 let nextId = 0;
+const paragraphsPerChunk = 16;
 const number = new Intl.NumberFormat("en-US");
 
 /** "14 s", "2 min 5 s"; with `precise`, tenths below 10 s ("0.4 s") for short final times. */
@@ -57,6 +61,8 @@ export class ThoughtView {
 
     private pending = "";
     private received = "";
+    private chunk: HTMLElement | undefined;
+    private chunkParagraphs = 0;
     private paragraph: HTMLElement | undefined;
     private line: Text | undefined;
     private newlines = 0;
@@ -208,8 +214,15 @@ export class ThoughtView {
         if (!this.paragraph || this.newlines >= 2) {
             if (!this.paragraph) text = text.replace(/^\s+/, ""); // R1 starts its thought with "\n"
             if (text.length === 0) return;
+            if (!this.chunk || this.chunkParagraphs >= paragraphsPerChunk) {
+                this.chunk?.classList.add("r1-sealed");
+                this.chunk = el("div", "r1-tchunk");
+                this.chunkParagraphs = 0;
+                this.content.append(this.chunk);
+            }
             this.paragraph = el("div", "r1-tp");
-            this.content.append(this.paragraph);
+            this.chunk.append(this.paragraph);
+            this.chunkParagraphs++;
             this.newLine();
         } else if (this.newlines === 1) {
             this.newLine();

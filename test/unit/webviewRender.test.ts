@@ -92,14 +92,15 @@ describe("webview rendering in headless Chromium", { skip: unavailable }, () => 
             await h.post({ type: "replyProgress", turnId: "stable", answer: "First paragraph.\n\n```js\nlet a = 1;\n```\n\nSecond\n", thoughtState: "none", stats: stats() });
             await h.runFrame();
             // Mark the DOM nodes of the completed blocks, then keep streaming.
-            await h.value("(() => { const md = document.querySelector('.r1-reply[data-turn-id=stable] .r1-markdown'); md.children[0].__mark = 'p'; md.children[1].__mark = 'code'; md.children[2].__mark = 'tail'; })()");
+            const blocks = "[...document.querySelectorAll('.r1-reply[data-turn-id=stable] :is(.r1-markdown, .r1-mdchunk) > *:not(.r1-mdchunk)')]";
+            await h.value(`(() => { const b = ${blocks}; b[0].__mark = 'p'; b[1].__mark = 'code'; b[2].__mark = 'tail'; })()`);
             for (const piece of ["paragraph", " grows.\n\n- a list", "\n- more", "\n\nEnd.\n"]) {
                 await h.post({ type: "replyProgress", turnId: "stable", answer: piece, thoughtState: "none", stats: stats() });
                 await h.runFrame();
             }
             await h.post({ type: "replyEnd", turnId: "stable", stopReason: "eos", thoughtState: "none", stats: stats() });
             await h.runFrame();
-            const marks = await h.value<unknown[]>("[...document.querySelector('.r1-reply[data-turn-id=stable] .r1-markdown').children].map((c) => c.__mark ?? null)");
+            const marks = await h.value<unknown[]>(`${blocks}.map((c) => c.__mark ?? null)`);
             assert.deepEqual(marks.slice(0, 2), ["p", "code"], "completed blocks were rebuilt");
             assert.equal(marks[2], null, "the open tail block is expected to be re-rendered");
             assert.equal(marks.length, 5);

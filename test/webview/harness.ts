@@ -38,6 +38,8 @@ export interface HarnessOptions {
     height?: number;
     /** Device pixel ratio (2 for crisp screenshots). */
     scale?: number;
+    /** Emulate prefers-reduced-motion (default true: stable screenshots; the benchmark turns it off). */
+    reducedMotion?: boolean;
 }
 
 // VS Code's default webview stylesheet (the parts that matter here), as every webview gets it.
@@ -104,7 +106,7 @@ export class Harness {
             viewport: { width: options.width ?? 480, height: options.height ?? 820 },
             deviceScaleFactor: options.scale ?? 1,
             colorScheme: options.theme === "light" ? "light" : "dark",
-            reducedMotion: "reduce"
+            reducedMotion: options.reducedMotion === false ? "no-preference" : "reduce"
         });
         const page = await context.newPage();
         const harness = new Harness(page);

@@ -49,5 +49,10 @@ export const markdownCorpus: { name: string; text: string }[] = [
     { name: "unicode", text: "中文段落，然后英文。\n\n- 列表项\n- émoji 🚀 item\n\n```\nλx. x\n```\n" },
     { name: "only whitespace and newlines", text: "\n\n   \n\n" },
     { name: "empty fence", text: "```\n```\n\n```js\n```\n" },
-    { name: "long paragraph", text: `${"word ".repeat(400)}\n\nnext` }
+    { name: "long paragraph", text: `${"word ".repeat(400)}\n\nnext` },
+    {
+        name: "many blocks (several chunks)",
+        text: Array.from({ length: 45 }, (_, i) => [`Paragraph ${i} with [a ref][r${i % 3}].`, `- item ${i}\n- more`, `\`\`\`js\nconst v${i} = ${i};\n\`\`\``, `### Heading ${i}`, "---"][i % 5]).join("\n\n") +
+            "\n\n[r0]: https://zero.example\n[r1]: https://one.example\n"
+    }
 ];

@@ -18,6 +18,8 @@ interface FrameRecord {
     dispatchMs: number;
     /** ms spent in the webview's animation-frame callbacks this frame, plus the style/layout they caused. */
     renderMs: number;
+    /** The part of renderMs spent in style and layout after the callbacks. */
+    layoutMs: number;
     /** ms since the previous frame (rAF timestamps). */
     gapMs: number;
 }
@@ -28,9 +30,13 @@ interface StreamSpec {
     answer: string[];
     tokensPerFrame: number;
     thoughtBudget: number;
+    /** Leave a trace mark (console.timeStamp "r1:N") each time N tokens, a multiple of this, have been sent. */
+    markEvery?: number;
 }
 
 interface StreamResult {
+    /** ms the final message (replyEnd: render everything as final) took to handle. */
+    finishMs: number;
     frames: FrameRecord[];
     longTasks: number[];
     longFrames: number[];
@@ -70,6 +76,7 @@ win.acquireVsCodeApi = () => ({
 const nativeRaf = window.requestAnimationFrame.bind(window);
 const nativeCancel = window.cancelAnimationFrame.bind(window);
 let frameWorkMs = 0;
+let frameLayoutMs = 0;
 let manual = false;
 let fakeNow = 0;
 let nextManualId = 1;
@@ -80,8 +87,11 @@ function timed(callback: FrameRequestCallback, ts: number): void {
     try {
         callback(ts);
     } finally {
+        const t1 = performance.now();
         void document.documentElement.getBoundingClientRect();
-        frameWorkMs += performance.now() - t0;
+        const t2 = performance.now();
+        frameWorkMs += t2 - t0;
+        frameLayoutMs += t2 - t1;
     }
 }
 
@@ -149,6 +159,7 @@ const markdownAttributes = new Set(["class", "title", "start", "align", "data-r1
 function markdownZoneProblems(node: Element): string[] {
     if (node.classList.contains("r1-markdown") || !node.closest(".r1-markdown")) return [];
     if (node.closest(".r1-codeblock-header") || node.classList.contains("r1-codeblock")) return [];
+    if (node.localName === "div" && node.className === "r1-mdchunk" && node.attributes.length === 1 && node.parentElement?.classList.contains("r1-markdown")) return [];
     const problems: string[] = [];
     const tag = node.localName;
     if (!markdownTags.has(tag)) problems.push(`<${tag}> in rendered markdown`);
@@ -201,6 +212,7 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         o.observe({ type, buffered: false });
         observers.push(o);
     }
+    if (spec.markEvery) console.timeStamp("r1:0");
     post({ type: "replyStart", turnId: spec.turnId, thoughtBudget: spec.thoughtBudget, model: "synthetic" });
     const total = spec.thought.length + spec.answer.length;
     const records: FrameRecord[] = [];
@@ -217,9 +229,10 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         const tick = (ts: number) => {
             // The work of the previous frame's batch has run by now (its flush was in the frame just past).
             if (lastTs !== 0) {
-                records.push({ tokens: pendingTokens, phase: pendingPhase, dispatchMs: pendingDispatch, renderMs: frameWorkMs, gapMs: ts - lastTs });
+                records.push({ tokens: pendingTokens, phase: pendingPhase, dispatchMs: pendingDispatch, renderMs: frameWorkMs, layoutMs: frameLayoutMs, gapMs: ts - lastTs });
             }
             frameWorkMs = 0;
+            frameLayoutMs = 0;
             lastTs = ts;
             if (sent >= total) {
                 resolve();
@@ -251,6 +264,9 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
                 }
             });
             pendingDispatch = performance.now() - d0;
+            if (spec.markEvery && Math.floor(end / spec.markEvery) > Math.floor(sent / spec.markEvery)) {
+                console.timeStamp(`r1:${Math.floor(end / spec.markEvery) * spec.markEvery}`);
+            }
             pendingPhase = answer ? "answer" : "thought";
             pendingTokens = end;
             sent = end;
@@ -258,32 +274,45 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         };
         nativeRaf(tick);
     });
+    const f0 = performance.now();
     post({
         type: "replyEnd", turnId: spec.turnId, stopReason: "eos", thoughtState: "ended",
         stats: { thoughtTokens, answerTokens, promptTokens: 100, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: performance.now() - t0 }
     });
+    const finishMs = performance.now() - f0;
     await frames(2);
+    if (spec.markEvery) console.timeStamp("r1:-1"); // end of the measured stream
     for (const o of observers) o.disconnect();
-    return { frames: records, longTasks, longFrames };
+    // Return in a task of its own: serializing the records for the caller is harness work, not ours.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { frames: records, longTasks, longFrames, finishMs };
 }
 
 const stableStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 1, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
 
 /** The answer HTML of a one-pass render of `text` (a restored turn), the reference for incremental renders. */
-function renderFull(text: string): string {
+function renderFull(text: string, normalized = false): string {
     post({
         type: "turnRestore", turnId: "__reference", request: "", thoughtBudget: 0, reasoning: "", answer: text,
         thoughtState: "none", stopReason: "eos", stats: stableStats, notices: []
     });
-    const html = reply("__reference")?.querySelector(".r1-markdown")?.innerHTML ?? "";
+    const root = reply("__reference")?.querySelector(".r1-markdown");
+    const html = normalized ? normalizedAnswer(root) : root?.innerHTML ?? "";
     reply("__reference")?.remove();
     for (const r of document.querySelectorAll(".r1-request")) if (r.textContent === "You") r.remove();
     return html;
 }
 
-/** Removes the marks of a block still streaming (so a tail can be compared with a final render). */
-function normalizeStreaming(html: string): string {
-    return html.replace(/ r1-streaming/g, "").replace(/ disabled=""/g, "");
+/**
+ * The answer HTML without what legitimately differs between a stream in progress and a final render: the
+ * marks of a code block still streaming, and the grouping of completed blocks in chunks (the open tail
+ * is not in a chunk yet).
+ */
+function normalizedAnswer(root: Element | null | undefined): string {
+    if (!root) return "";
+    const copy = root.cloneNode(true) as Element;
+    for (const chunk of copy.querySelectorAll(".r1-mdchunk")) chunk.replaceWith(...chunk.childNodes);
+    return copy.innerHTML.replace(/ r1-streaming/g, "").replace(/ disabled=""/g, "");
 }
 
 interface Mismatch { chunk: number; prefix: string; got: string; want: string }
@@ -307,8 +336,8 @@ function streamAnswer(turnId: string, chunks: string[], renderEvery = 1, compare
             runFrame();
             renders++;
             if (compareEvery > 0 && renders % compareEvery === 0) {
-                const got = normalizeStreaming(reply(turnId)?.querySelector(".r1-markdown")?.innerHTML ?? "");
-                const want = normalizeStreaming(renderFull(text));
+                const got = normalizedAnswer(reply(turnId)?.querySelector(".r1-markdown"));
+                const want = renderFull(text, true);
                 if (got !== want && mismatches.length < 3) mismatches.push({ chunk: i, prefix: text, got, want });
             }
         }

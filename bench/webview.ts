@@ -1,0 +1,220 @@
+// Benchmark of the webview's reply rendering: streams a synthetic 32,000-token chain of thought and a
+// 4,000-token markdown answer with code into the real bundle (media/dist/webview.js) in headless Chromium,
+// one batch of tokens per animation frame, as the host would deliver them.
+//
+// Measured, per window of 1,000 tokens:
+//   CPU ms       main-thread CPU time of the page's renderer, from a Chrome trace (thread time of every
+//                task: script, style, layout, paint, observers, GC; time lost to other processes on a
+//                busy machine is not in it), between marks the page leaves every 1,000 tokens. It
+//                includes the harness's own small per-frame driver work.
+//   restyled, laid out   elements whose style was recomputed and layout objects laid out (trace
+//                counters): the amount of work, free of timing noise.
+//   in-page ms   wall time of the webview's message handlers and animation-frame callbacks plus the
+//                style and layout they cause (forced right after each callback).
+//   frame gap    the longest gap between consecutive animation frames (wall clock).
+// The stream is run --runs times (default 3) after a warm-up, and each window keeps its lowest CPU time
+// and its lowest longest-frame-gap over the runs: work our code does recurs in every run at the same
+// place, while another process stealing the CPU does not. A frame counts as long only if it was long in
+// every run. growth = (CPU per 1k tokens over the last 4k tokens of the thought) ÷ (over its first 4k),
+// and, less sensitive to noise still, the same ratio from a least-squares line through all its windows;
+// the answer's first and last 1,000 tokens are compared the same way.
+//
+// Usage: npm run bench:webview [-- --runs 3 --tokens-per-frame 32 --thought 32000 --answer 4000]
+// Prints a table and, last, one JSON line.
+import { Harness, harnessUnavailable, launchBrowser } from "../test/webview/harness";
+import { syntheticAnswer, syntheticThought } from "./syntheticReply";
+
+interface FrameRecord { tokens: number; phase: "thought" | "answer"; dispatchMs: number; renderMs: number; layoutMs: number; gapMs: number }
+interface StreamResult { frames: FrameRecord[]; longTasks: number[]; longFrames: number[]; finishMs: number }
+
+function arg(name: string, fallback: number): number {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function percentile(values: number[], p: number): number {
+    if (values.length === 0) return 0;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+async function stream(h: Harness, turnId: string, thought: string[], answer: string[], tokensPerFrame: number, markEvery = 0): Promise<StreamResult> {
+    return h.page.evaluate(
+        (spec) => (globalThis as unknown as { r1Harness: { runStream(s: unknown): Promise<StreamResult> } }).r1Harness.runStream(spec),
+        { turnId, thought, answer, tokensPerFrame, thoughtBudget: thought.length, markEvery }
+    );
+}
+
+interface TraceEvent {
+    name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number;
+    args?: { elementCount?: number; beginData?: { dirtyObjects?: number }; data?: { message?: string } };
+}
+
+interface WindowWork { cpuMs: number; restyled: number; laidOut: number; maxTaskMs: number }
+
+/** Renderer main-thread work between consecutive "r1:N" marks, keyed by N; plus the longest task (CPU ms). */
+function workPerMark(trace: Buffer): { byMark: Map<number, WindowWork>; maxTaskCpuMs: number; maxTaskAt: number } {
+    const parsed = JSON.parse(trace.toString()) as { traceEvents?: TraceEvent[] } | TraceEvent[];
+    const events = Array.isArray(parsed) ? parsed : parsed.traceEvents ?? [];
+    const marks = events.filter((e) => e.name === "TimeStamp" && e.args?.data?.message?.startsWith("r1:")).sort((a, b) => a.ts - b.ts);
+    const byMark = new Map<number, WindowWork>();
+    if (marks.length === 0) return { byMark, maxTaskCpuMs: 0, maxTaskAt: 0 };
+    const { pid, tid } = marks[0];
+    const relevant = new Set(["RunTask", "UpdateLayoutTree", "Layout"]);
+    const work = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === "X" && relevant.has(e.name) && e.ts >= marks[0].ts).sort((a, b) => a.ts - b.ts);
+    let maxTaskCpuMs = 0;
+    let maxTaskAt = 0;
+    let m = 0;
+    for (const e of work) {
+        while (m + 1 < marks.length && e.ts >= marks[m + 1].ts) m++;
+        const key = Number(marks[m].args?.data?.message?.slice(3));
+        if (key < 0) break; // after the stream: the harness collecting its results
+        const w = byMark.get(key) ?? { cpuMs: 0, restyled: 0, laidOut: 0, maxTaskMs: 0 };
+        if (e.name === "RunTask") {
+            w.cpuMs += (e.tdur ?? 0) / 1000;
+            w.maxTaskMs = Math.max(w.maxTaskMs, (e.tdur ?? 0) / 1000);
+            if ((e.tdur ?? 0) / 1000 > maxTaskCpuMs) {
+                maxTaskCpuMs = (e.tdur ?? 0) / 1000;
+                maxTaskAt = key;
+            }
+        } else if (e.name === "UpdateLayoutTree") {
+            w.restyled += e.args?.elementCount ?? 0;
+        } else {
+            w.laidOut += e.args?.beginData?.dirtyObjects ?? 0;
+        }
+        byMark.set(key, w);
+    }
+    return { byMark, maxTaskCpuMs, maxTaskAt };
+}
+
+/** In-page cost per 1,000 tokens and longest frame gap for each window [start, start + size) of the stream. */
+function windows(frames: FrameRecord[], size: number, total: number): { start: number; phase: string; msPer1k: number; maxGap: number }[] {
+    const out = [];
+    for (let start = 0; start < total; start += size) {
+        const inWindow = frames.filter((f) => f.tokens > start && f.tokens <= start + size);
+        if (inWindow.length === 0) continue;
+        const ms = inWindow.reduce((s, f) => s + f.dispatchMs + f.renderMs, 0);
+        out.push({ start, phase: inWindow[inWindow.length - 1].phase, msPer1k: (ms * 1000) / Math.min(size, total - start), maxGap: Math.max(...inWindow.map((f) => f.gapMs)) });
+    }
+    return out;
+}
+
+interface Row { start: number; phase: string; cpuPer1k: number; restyledPer1k: number; laidOutPer1k: number; inPagePer1k: number; maxGap: number; maxTaskMs: number }
+
+async function main(): Promise<void> {
+    const unavailable = harnessUnavailable();
+    if (unavailable) {
+        console.error(`bench:webview cannot run: ${unavailable}`);
+        process.exit(2);
+    }
+    const thoughtTokens = arg("thought", 32_000);
+    const answerTokens = arg("answer", 4_000);
+    const tokensPerFrame = arg("tokens-per-frame", 32);
+    const thought = syntheticThought(thoughtTokens);
+    const answer = syntheticAnswer(answerTokens);
+
+    const runs = Math.max(1, arg("runs", 3));
+    const total = thoughtTokens + answerTokens;
+    const browser = await launchBrowser();
+    try {
+        const h = await Harness.open(browser, { theme: "dark", width: 480, height: 820, reducedMotion: false });
+        await stream(h, "warmup", syntheticThought(1500, 7), syntheticAnswer(800), tokensPerFrame);
+
+        let best: Row[] = [];
+        let maxTaskCpuMs = 0;
+        let maxTaskAt = 0;
+        let worstGapAnyRun = 0;
+        let longTasks = 0;
+        let frames = 0;
+        const wall: number[] = [];
+        for (let run = 0; run < runs; run++) {
+            await h.post({ type: "clear" });
+            await h.settle();
+            await browser.startTracing(h.page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
+            const t0 = Date.now();
+            const result = await stream(h, `bench-${run}`, thought, answer, tokensPerFrame, 1000);
+            wall.push((Date.now() - t0) / 1000);
+            console.log(`run ${run + 1}: finishing the reply took ${result.finishMs.toFixed(1)} ms`);
+            const work = workPerMark(await browser.stopTracing());
+            if (work.maxTaskCpuMs > maxTaskCpuMs) {
+                maxTaskCpuMs = work.maxTaskCpuMs;
+                maxTaskAt = work.maxTaskAt;
+            }
+            worstGapAnyRun = Math.max(worstGapAnyRun, ...result.frames.map((f) => f.gapMs));
+            longTasks += result.longTasks.length;
+            frames = result.frames.length;
+            const rows: Row[] = windows(result.frames, 1000, total).map((r) => {
+                const w = work.byMark.get(r.start) ?? { cpuMs: NaN, restyled: NaN, laidOut: NaN, maxTaskMs: NaN };
+                const scale = 1000 / Math.min(1000, total - r.start);
+                return { start: r.start, phase: r.phase, cpuPer1k: w.cpuMs * scale, restyledPer1k: w.restyled * scale, laidOutPer1k: w.laidOut * scale, inPagePer1k: r.msPer1k, maxGap: r.maxGap, maxTaskMs: w.maxTaskMs };
+            });
+            best = run === 0 ? rows : best.map((b, i) => ({
+                ...b,
+                cpuPer1k: Math.min(b.cpuPer1k, rows[i]?.cpuPer1k ?? Infinity),
+                inPagePer1k: Math.min(b.inPagePer1k, rows[i]?.inPagePer1k ?? Infinity),
+                maxGap: Math.min(b.maxGap, rows[i]?.maxGap ?? Infinity),
+                maxTaskMs: Math.min(b.maxTaskMs, rows[i]?.maxTaskMs ?? Infinity)
+            }));
+        }
+
+        console.log(`Webview rendering: ${thoughtTokens} thought + ${answerTokens} answer tokens, ${tokensPerFrame} tokens per frame (${frames} frames), ` +
+            `${runs} run(s) of ${wall.map((w) => w.toFixed(1)).join(", ")} s; lowest value of the runs per window`);
+        console.log("");
+        console.log("tokens          phase    CPU ms/1k  restyled/1k  laid out/1k  in-page ms/1k  longest task ms  max frame gap ms");
+        for (const r of best) {
+            console.log(`${String(r.start).padStart(6)}-${String(Math.min(total, r.start + 1000)).padEnd(6)}   ${r.phase.padEnd(7)}  ${r.cpuPer1k.toFixed(1).padStart(9)}  ${r.restyledPer1k.toFixed(0).padStart(11)}  ${r.laidOutPer1k.toFixed(0).padStart(11)}  ${r.inPagePer1k.toFixed(1).padStart(13)}  ${r.maxTaskMs.toFixed(1).padStart(15)}  ${r.maxGap.toFixed(1).padStart(16)}`);
+        }
+
+        const thoughtRows = best.filter((r) => r.start + 1000 <= thoughtTokens);
+        const answerRows = best.filter((r) => r.start >= thoughtTokens);
+        const mean = (xs: Row[]) => xs.reduce((s, x) => s + x.cpuPer1k, 0) / Math.max(1, xs.length);
+        const edge = Math.max(1, Math.min(4, Math.floor(thoughtRows.length / 2)));
+        const first = mean(thoughtRows.slice(0, edge));
+        const last = mean(thoughtRows.slice(-edge));
+        // Least-squares line through the thought windows: cost(k) = a + b·k.
+        const n = thoughtRows.length;
+        const xm = (n - 1) / 2;
+        const ym = mean(thoughtRows);
+        const b = thoughtRows.reduce((s, r, k) => s + (k - xm) * (r.cpuPer1k - ym), 0) / Math.max(1e-9, thoughtRows.reduce((s, _r, k) => s + (k - xm) ** 2, 0));
+        const fitted = (k: number) => ym + b * (k - xm);
+        const fittedGrowth = fitted(n - 1) / fitted(0);
+        const answerFirst = answerRows.length ? answerRows[0].cpuPer1k : 0;
+        const answerLast = answerRows.length ? answerRows[answerRows.length - 1].cpuPer1k : 0;
+        const maxFrame = Math.max(0, ...best.map((r) => r.maxGap));
+        const maxTask = Math.max(0, ...best.map((r) => r.maxTaskMs));
+        const gaps = best.map((r) => r.maxGap);
+
+        console.log("");
+        console.log(`thought: ${first.toFixed(1)} CPU ms per 1k tokens over the first ${edge}k, ${last.toFixed(1)} over the last ${edge}k: growth ${(last / first).toFixed(2)}; ` +
+            `fitted line ${fitted(0).toFixed(1)} → ${fitted(n - 1).toFixed(1)}: growth ${fittedGrowth.toFixed(2)}`);
+        console.log(`answer:  ${answerFirst.toFixed(1)} CPU ms per 1k tokens over the first 1k, ${answerLast.toFixed(1)} over the last 1k: growth ${(answerLast / answerFirst).toFixed(2)}`);
+        console.log(`frames:  longest frame gap that recurred in every run ${maxFrame.toFixed(1)} ms (median window ${percentile(gaps, 50).toFixed(1)} ms); ` +
+            `longest gap in any run ${worstGapAnyRun.toFixed(1)} ms; longest task that recurred in every run ${maxTask.toFixed(1)} ms CPU, ` +
+            `in any run ${maxTaskCpuMs.toFixed(1)} ms (window from token ${maxTaskAt}); long tasks (> 50 ms wall) ${longTasks} in ${runs} run(s)`);
+        console.log(JSON.stringify({
+            tokens: total,
+            ms_per_1k_first: round(first),
+            ms_per_1k_last: round(last),
+            growth: round(last / first),
+            growth_fitted: round(fittedGrowth),
+            answer_ms_per_1k_first: round(answerFirst),
+            answer_ms_per_1k_last: round(answerLast),
+            answer_growth: round(answerLast / answerFirst),
+            max_frame_ms: round(maxFrame, 1),
+            max_frame_ms_any_run: round(worstGapAnyRun, 1),
+            max_task_cpu_ms: round(maxTask, 1),
+            max_task_cpu_ms_any_run: round(maxTaskCpuMs, 1),
+            runs
+        }));
+        await h.close();
+    } finally {
+        await browser.close();
+    }
+}
+
+main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+});

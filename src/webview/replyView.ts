@@ -129,6 +129,7 @@ export class ReplyView {
                 break;
             case "budget":
                 this.endThought("budget");
+                if (this.options.thoughtBudget) this.addNotice({ kind: "budgetHit", budget: this.options.thoughtBudget });
                 break;
             case "unclosed":
                 this.endThought("unclosed");

@@ -1,0 +1,12 @@
+// What every feature gets from activate(): the few long-lived objects of the extension.
+import type * as vscode from "vscode";
+import type { Config } from "../client/config";
+import type { Log } from "../client/log";
+import type { ModelProcess } from "../client/modelProcess";
+
+export interface Services {
+    readonly context: vscode.ExtensionContext;
+    readonly log: Log;
+    readonly config: Config;
+    readonly modelProcess: ModelProcess;
+}

@@ -132,7 +132,7 @@ export async function httpGet(target: URL, options: GetOptions): Promise<{ respo
             path: target.pathname + target.search,
             method: "GET",
             headers: options.headers,
-            agent: false,
+            // No agent: with `agent: false` Node would build its own connection and skip the tunnel.
             signal: options.signal,
             createConnection: () => tls.connect({ socket, servername: target.hostname, ca: withRootCas(options.ca) })
         });

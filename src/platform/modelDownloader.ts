@@ -309,6 +309,8 @@ function httpError(name: string, url: string, response: IncomingMessage): ModelD
             return new ModelDownloadError("unauthorized", name, `Downloading ${name} needs you to sign in (HTTP 401). Set a Hugging Face access token (HF_TOKEN), or choose a model that is not gated.`, details);
         case 403:
             return new ModelDownloadError("forbidden", name, `Access to ${name} was refused (HTTP 403). If the repository is gated, accept its terms on huggingface.co and set an access token; otherwise check that your network or proxy allows huggingface.co.`, details);
+        case 407:
+            return new ModelDownloadError("proxy", name, `The proxy refused to fetch ${name} without credentials (HTTP 407). Put them in the proxy URL (http://user:password@host:port) or the HTTPS_PROXY variable.`, details);
         case 429: {
             const retryAfterSeconds = parseRetryAfter(response.headers["retry-after"] as string | undefined);
             const wait = retryAfterSeconds !== undefined ? `in ${retryAfterSeconds} s (the server's Retry-After)` : "in a few minutes";

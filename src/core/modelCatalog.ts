@@ -522,7 +522,7 @@ export function recommend(entries: CatalogEntry[], machine: MachineInfo, options
     const contextSize = options.contextSize ?? DEFAULT_CONTEXT_SIZE;
     const budgets = memoryBudgets(machine);
     const accel = budgets.unified ?? budgets.gpu;
-    const ctx = `${contextSize.toLocaleString("en-US")}-token context`;
+    const ctx = `context of ${contextSize.toLocaleString("en-US")} tokens`;
     if (accel) {
         const evaluations = evaluateEntries(entries, accel, options);
         const choice = pick(evaluations);

@@ -30,7 +30,10 @@ export function ggufHeader(kv: Record<string, Value>, options: { version?: numbe
             b.writeFloatLE(value.f32);
             parts.push(u32(6), b);
         } else if ("str" in value) parts.push(u32(8), str(value.str));
-        else parts.push(u32(9), u32(8), u64(value.strArray.length), ...value.strArray.map(str));
+        else {
+            parts.push(u32(9), u32(8), u64(value.strArray.length));
+            for (const item of value.strArray) parts.push(str(item));
+        }
     }
     return Buffer.concat(parts);
 }

@@ -312,3 +312,16 @@ test("a stale .part from another URL is discarded, not spliced", async () => {
     assert.equal(r.files[0].resumedFromBytes, 0);
     assert.deepEqual(readFileSync(m.destination), m.body);
 });
+
+test("a part that already holds every byte (stopped before the rename) is verified and finished without re-downloading", async () => {
+    const m = newModel();
+    await downloadFiles([{ url: m.url, destination: m.destination }], quick);
+    const { renameSync } = await import("node:fs");
+    renameSync(m.destination, partPath(m.destination));
+    writeFileSync(sidecarPath(m.destination), JSON.stringify({ url: m.url, etag: `"v1-${counter}"`, totalBytes: m.body.length, sha256: m.sha }));
+    const r = await downloadFiles([{ url: m.url, destination: m.destination, sha256: m.sha }], quick);
+    assert.equal(r.transferredBytes, 0);
+    assert.equal(r.files[0].sha256, m.sha, "the complete part was hashed");
+    assert.deepEqual(readFileSync(m.destination), m.body);
+    assert.equal(existsSync(partPath(m.destination)), false);
+});

@@ -26,6 +26,7 @@ import {
     Methods,
     type EngineSettings,
     type LoadModelResult,
+    type MachineReport,
     type ReasonParams,
     type ReasonProgress,
     type ReasonResult,
@@ -232,6 +233,11 @@ export class ModelProcess implements vscode.Disposable {
     async loadModel(modelPath: string): Promise<LoadModelResult> {
         const client = await this.ensureStarted();
         return this.call(() => client.sendRequest<LoadModelResult>(Methods.loadModel, { modelPath }));
+    }
+
+    async machineInfo(): Promise<MachineReport> {
+        const client = await this.ensureStarted();
+        return this.call(() => client.sendRequest<MachineReport>(Methods.machineInfo));
     }
 
     async unloadModel(): Promise<void> {

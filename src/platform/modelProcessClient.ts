@@ -15,6 +15,7 @@ import {
     Methods,
     type EngineSettings,
     type LoadModelResult,
+    type MachineReport,
     type ReasonParams,
     type ReasonProgress,
     type ReasonResult,
@@ -85,6 +86,10 @@ export class ModelProcessClient {
 
     loadModel(modelPath: string): Promise<LoadModelResult> {
         return this.connection.sendRequest(Methods.loadModel, { modelPath });
+    }
+
+    machineInfo(): Promise<MachineReport> {
+        return this.connection.sendRequest(Methods.machineInfo);
     }
 
     unloadModel(): Promise<ServerStatus> {

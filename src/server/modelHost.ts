@@ -1,9 +1,9 @@
 // One Llama, one loaded model, one context sequence, in this process. Loads on first use, unloads after an
 // idle time, frees the old model when the model changes, and runs requests one at a time (a FIFO queue), so
 // no request can corrupt another and consecutive requests reuse the evaluated prefix in the KV cache.
-import { availableParallelism } from "node:os";
+import { availableParallelism, freemem, totalmem } from "node:os";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { ErrorCodes, type EngineInfo, type EngineSettings, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
 import { checkModelFile } from "./modelFile";
@@ -75,6 +75,38 @@ export class ModelHost {
             activeRequests: this.active,
             rssBytes: process.memoryUsage.rss(),
             pid: process.pid
+        };
+    }
+
+    /** GPU, VRAM and RAM as llama.cpp sees them, for choosing a model that fits. */
+    async machineInfo(): Promise<MachineReport> {
+        const fallback: MachineReport = {
+            backend: "cpu",
+            gpuNames: [],
+            vramBytes: 0,
+            freeVramBytes: 0,
+            unifiedMemory: false,
+            ramBytes: totalmem(),
+            freeRamBytes: freemem(),
+            cpuCores: availableParallelism()
+        };
+        let llama: Llama;
+        try {
+            llama = await getRuntime(this.settings.gpu, this.llamaLogs, () => undefined);
+        } catch (error) {
+            return { ...fallback, error: error instanceof Error ? error.message : String(error) };
+        }
+        const ram = await llama.getRamState().catch(() => undefined);
+        const report: MachineReport = { ...fallback, ramBytes: ram?.total ?? fallback.ramBytes, freeRamBytes: ram?.free ?? fallback.freeRamBytes, cpuCores: resolveThreads(0, llama) };
+        if (llama.gpu === false) return report;
+        const vram = await llama.getVramState();
+        return {
+            ...report,
+            backend: llama.gpu,
+            gpuNames: await llama.getGpuDeviceNames().catch(() => []),
+            vramBytes: vram.total,
+            freeVramBytes: vram.free,
+            unifiedMemory: vram.unifiedSize > 0
         };
     }
 

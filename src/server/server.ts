@@ -76,6 +76,8 @@ connection.onRequest(Methods.loadModel, (params: LoadModelParams) => guarded(asy
     return { model: loaded.info, engine: loaded.engine };
 }));
 
+connection.onRequest(Methods.machineInfo, () => guarded(() => host.machineInfo()));
+
 connection.onRequest(Methods.unloadModel, () => guarded(async () => {
     await host.unload();
     return host.status();

@@ -144,6 +144,22 @@ export interface ServerStatus {
     pid: number;
 }
 
+/** What this machine can run, as measured by llama.cpp in the model process (for the model picker). */
+export interface MachineReport {
+    backend: "cuda" | "vulkan" | "metal" | "cpu";
+    gpuNames: string[];
+    /** 0 without a GPU. */
+    vramBytes: number;
+    freeVramBytes: number;
+    /** Apple silicon and other unified-memory GPUs share RAM with the CPU. */
+    unifiedMemory: boolean;
+    ramBytes: number;
+    freeRamBytes: number;
+    cpuCores: number;
+    /** Set when llama.cpp could not start (no binary): the figures then come from the OS only. */
+    error?: string;
+}
+
 export interface LoadModelParams {
     modelPath: string;
 }
@@ -161,6 +177,8 @@ export const Methods = {
     unloadModel: "r1/unloadModel",
     /** client → server request (ReasonParams + partialResultToken): streams ReasonProgress, returns ReasonResult. */
     reason: "r1/reason",
+    /** client → server request: MachineReport (GPU, VRAM, RAM as llama.cpp sees them). */
+    machineInfo: "r1/machineInfo",
     /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
     statusChanged: "r1/statusChanged"
 } as const;

@@ -8,7 +8,7 @@
 // Type checking is separate: `npm run typecheck` (tsc -b).
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from "esbuild";
-import { readdirSync, statSync, mkdirSync, copyFileSync } from "node:fs";
+import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +18,7 @@ const production = process.argv.includes("--production");
 
 function listTs(dir) {
     const out = [];
+    if (!existsSync(dir)) return out;
     for (const name of readdirSync(dir)) {
         const p = join(dir, name);
         if (name === "node_modules" || name.startsWith(".")) continue;

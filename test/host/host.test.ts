@@ -10,7 +10,7 @@ import { describe, test } from "node:test";
 import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
-import { launchBrowser, openActivity, openWorkbench, runCommand, saveScreenshot, webviewFrame } from "./ui";
+import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, webviewFrame } from "./ui";
 
 const unavailable = hostUnavailableReason();
 const notBuilt = existsSync(join(repoRoot, "dist", "extension.js")) ? undefined : "dist/extension.js is missing: run node scripts/build.mjs first";
@@ -68,7 +68,11 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await webviewFrame(page).locator("body *:visible").first().waitFor({ timeout: 30_000 });
             const text = (await content.innerText({ timeout: 10_000 })).trim();
             assert.notEqual(text, "", "the R1 Reasoner webview is empty");
-            await page.mouse.move(700, 450); // no activity-bar hover tooltip in the picture
+            await openFile(page, "cart.ts"); // the sample's file with a type error, next to the view
+            // Best effort, for the picture: the TypeScript extension's squiggle under the type error.
+            const squiggle = await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+            if (!squiggle) t.diagnostic("the TypeScript type error was not underlined within 15 s (screenshot without it)");
+            await dismissHovers(page);
             const shot = await saveScreenshot(page, "sidebar");
 
             // A contributed command through the command palette reaches the extension: Show Logs opens the panel.

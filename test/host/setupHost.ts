@@ -127,9 +127,9 @@ export function setupHost(options: SetupHostOptions = {}): SetupHostResult {
     }
     const node24 = setupRuntime(runtimes[0], options.checkOnly ?? false, log);
     // code-server is installed with Node 24, so it waits for a working Node 24.
-    const codeServer = node24 === "up to date" || node24 === "installed"
-        ? setupRuntime(runtimes[1], options.checkOnly ?? false, log)
-        : "missing";
+    let codeServer: RuntimeState = "missing";
+    if (node24 === "up to date" || node24 === "installed") codeServer = setupRuntime(runtimes[1], options.checkOnly ?? false, log);
+    else log("setupHost: codeServer: not checked (it needs Node 24 first)");
     const chromium = existsSync(chromiumPath) ? chromiumPath : undefined;
     log(chromium
         ? `setupHost: chromium: ${chromiumPath}`

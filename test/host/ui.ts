@@ -114,6 +114,26 @@ export async function runCommand(page: Page, label: string, timeoutMs = 15_000):
     await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: timeoutMs }).catch(() => undefined);
 }
 
+/** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible", timeout: timeoutMs });
+    await input.fill(fileName);
+    const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: fileName }).first();
+    await row.waitFor({ state: "visible", timeout: timeoutMs });
+    await row.click();
+    await page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).first().waitFor({ timeout: timeoutMs });
+}
+
+/** Moves the mouse off the chrome and waits for hover tooltips to go (so screenshots show no stray tooltip). */
+export async function dismissHovers(page: Page): Promise<void> {
+    const size = page.viewportSize() ?? { width: 1400, height: 900 };
+    await page.mouse.move(size.width / 2, size.height / 2);
+    await page.keyboard.press("Escape");
+    await page.locator(".monaco-hover:visible, .workbench-hover:visible").first().waitFor({ state: "hidden", timeout: 3000 }).catch(() => undefined);
+}
+
 /** The content of the webview shown in the side bar (two nested iframes: the host frame and #active-frame). */
 export function webviewFrame(page: Page): FrameLocator {
     return page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");

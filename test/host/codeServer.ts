@@ -18,7 +18,10 @@ export interface CodeServerOptions {
      * (extensions.json points at the folder; nothing is copied or packaged). Used by `npm start` and the UI test.
      */
     readonly extensions?: readonly string[];
-    /** Written to User/settings.json in the user-data dir (on top of quiet defaults for a test host). */
+    /**
+     * Written to User/settings.json in the user-data dir (on top of quiet defaults for a test host) and to
+     * Machine/settings.json (where a remote window reads machine-scoped settings such as r1.modelPath).
+     */
     readonly settings?: Readonly<Record<string, unknown>>;
     /** Extra environment for code-server, hence for the extension host and the processes it starts. */
     readonly env?: Readonly<Record<string, string>>;
@@ -165,6 +168,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const tmp = join(tempRoot, "tmp");
     for (const d of [homeDir, join(userDataDir, "User"), extensionsDir, tmp]) mkdirSync(d, { recursive: true });
     writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify({ ...quietHostSettings, ...options.settings }, null, 4));
+    // The window is a remote one (code-server is the remote): settings of machine or machine-overridable scope,
+    // such as r1.modelPath, are read from the remote's Machine settings, and the browser-side User values are dropped.
+    mkdirSync(join(userDataDir, "Machine"), { recursive: true });
+    writeFileSync(join(userDataDir, "Machine", "settings.json"), JSON.stringify({ ...options.settings }, null, 4));
     registerExtensions(extensionsDir, options.extensions ?? []);
 
     const folder = resolve(options.folder ?? homeDir);

@@ -73,5 +73,6 @@ if (watch) {
 } else {
     const t0 = Date.now();
     await Promise.all(configs.map((c) => esbuild.build(c)));
-    console.log(`esbuild: built dist/, media/dist/ and out/ in ${Date.now() - t0} ms`);
+    // stderr, so that `npm run -s <script>` of a CLI that builds first prints only the CLI's own output
+    console.error(`esbuild: built dist/, media/dist/ and out/ in ${Date.now() - t0} ms`);
 }

@@ -90,10 +90,10 @@ function endsWithHighSurrogate(s: string): boolean {
 export class ReasoningSplitter {
     private readonly mode: SplitMode;
     private phase: Phase = "start";
-    /** Text received but not yet classified (leading whitespace + partial opener, or a partial closing tag). */
+    /** Text received but not yet classified: a possible partial tag (at most 7 characters). */
     private pending = "";
-    /** In the start phase: how many leading characters of `pending` are known to be whitespace. */
-    private leadingWhitespace = 0;
+    /** Start phase: leading whitespace seen so far (only appended to until the start is decided). */
+    private leadingWhitespace = "";
     private reasoningText = "";
     private answerText = "";
     private reasoningHasContent = false;
@@ -128,16 +128,18 @@ export class ReasoningSplitter {
     push(chunk: string): SplitDelta {
         if (this.ended) throw new Error("ReasoningSplitter: push() after end()");
         const out: SplitDelta = { thought: "", answer: "", state: this.currentState };
-        let text = this.pending + chunk;
-        this.pending = "";
         if (this.phase === "start") {
-            const rest = this.decideStart(text, false);
+            const rest = this.decideStart(this.pending + chunk, false);
             if (rest === undefined) {
                 out.state = this.currentState;
                 return out;
             }
-            text = rest;
+            this.consume(rest, out, false);
+            out.state = this.currentState;
+            return out;
         }
+        const text = this.pending + chunk;
+        this.pending = "";
         this.consume(text, out, false);
         out.state = this.currentState;
         return out;
@@ -149,7 +151,6 @@ export class ReasoningSplitter {
         const out: SplitDelta = { thought: "", answer: "", state: this.currentState };
         if (this.phase === "start") {
             const rest = this.decideStart(this.pending, true) ?? "";
-            this.pending = "";
             // decideStart has moved the phase on (TypeScript cannot see that through the call)
             if ((this.phase as Phase) === "thought") this.appendThought(rest, out);
             else this.appendAnswer(rest, out);
@@ -172,10 +173,12 @@ export class ReasoningSplitter {
     end(): SplitDelta {
         if (this.ended) return { thought: "", answer: "", state: this.currentState };
         const out: SplitDelta = { thought: "", answer: "", state: this.currentState };
-        let text = this.pending;
-        this.pending = "";
+        let text: string;
         if (this.phase === "start") {
-            text = this.decideStart(text, true) ?? "";
+            text = this.decideStart(this.pending, true) ?? "";
+        } else {
+            text = this.pending;
+            this.pending = "";
         }
         this.consume(text, out, true);
         this.ended = true;
@@ -197,32 +200,38 @@ export class ReasoningSplitter {
     }
 
     /**
-     * Start phase: decides whether the output opens with `<think>`. Returns the text left to classify, or
-     * undefined while undecided (leading whitespace or a partial opener; kept in `pending`).
+     * Start phase: decides whether the output opens with `<think>`. `text` is the held-back partial opener plus
+     * new text. Returns the text left to classify, or undefined while undecided (only whitespace so far, or a
+     * partial opener, which stays in `pending`). Each call looks at the new text only: linear overall.
      */
     private decideStart(text: string, final: boolean): string | undefined {
-        let i = this.leadingWhitespace;
-        while (i < text.length && isWhitespaceCode(text.charCodeAt(i))) i++;
-        const rest = text.slice(i);
+        let i = 0;
+        if (this.pending === "") {
+            while (i < text.length && isWhitespaceCode(text.charCodeAt(i))) i++;
+            if (i > 0) this.leadingWhitespace += text.slice(0, i);
+        }
+        const rest = i > 0 ? text.slice(i) : text;
+        this.pending = "";
         if (!final && (rest.length === 0 || (rest.length < THINK_OPEN.length && THINK_OPEN.startsWith(rest)))) {
-            this.pending = text;
-            this.leadingWhitespace = i;
+            this.pending = rest;
             return undefined;
         }
-        this.leadingWhitespace = 0;
+        const whitespace = this.leadingWhitespace;
+        this.leadingWhitespace = "";
         if (rest.startsWith(THINK_OPEN)) {
             this.phase = "thought";
             this.currentState = "thinking";
             return rest.slice(THINK_OPEN.length);
         }
+        const all = whitespace + rest;
         if (this.mode === "startsInThought") {
             this.phase = "thought";
             this.currentState = "thinking";
         } else {
             this.phase = "answer";
-            this.currentState = text.length > 0 ? "noTemplate" : "none";
+            this.currentState = all.length > 0 ? "noTemplate" : "none";
         }
-        return text;
+        return all;
     }
 
     private consume(text: string, out: SplitDelta, final: boolean): void {

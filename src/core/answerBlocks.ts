@@ -304,6 +304,7 @@ function classify(block: AnswerBlock, leaks: ReasoningLeakDetector): void {
         return notApplicable(block, "plaintext", "The diff block has no added or removed lines.");
     }
     if (isShellSession(lines)) return notApplicable(block, "shell", "The block is a terminal session ($ prompts), not code to apply.");
+    if (/^(?:>>> |In \[\d+\]: )/.test(lines[0]!)) return notApplicable(block, "output", "The block is an interactive session (prompts and their output), not code to apply.");
     if (isOutputLog(lines)) return notApplicable(block, "output", "The block shows program output or a log, not code to apply.");
     if (untyped) {
         if (isDiagram(lines)) return notApplicable(block, "diagram", "The block is a text diagram, not code to apply.");

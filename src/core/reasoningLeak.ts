@@ -20,6 +20,8 @@ const CODE_FIRST_WORDS = new Set([
 
 const CODE_SYMBOLS = /[{}[\]=<>;|&$`\\^~]/g;
 const HAN = /\p{Script=Han}/gu;
+/** Things prose does not contain: assignments, operators, calls with no arguments, snake_case, camelCase. */
+const CODE_PATTERN = /\s=\s|==|=>|->|::|\(\)|\+\+|&&|\|\||;\s*$|\b[a-z]+_\w+\b|\b[a-z]+[A-Z]\w*\b|^\w+\(/;
 const COMMENT_START = /^(?:#|\/\/|\/\*|\*|--|;|%|<!--|'''|""")/;
 
 /** True for a line that reads as a sentence of prose (English or CJK), not as code. */
@@ -27,9 +29,10 @@ export function isProseLine(line: string): boolean {
     const t = line.trim();
     if (t.length < 20) return false;
     if (COMMENT_START.test(t)) return false;
+    if (CODE_PATTERN.test(t)) return false;
     const han = t.match(HAN)?.length ?? 0;
     const symbols = t.match(CODE_SYMBOLS)?.length ?? 0;
-    if (symbols / t.length > 0.03) return false;
+    if (symbols / t.length > 0.08) return false;
     if (han >= 8) return true;
     const words = t.split(/\s+/);
     if (words.length < 5) return false;
@@ -54,6 +57,8 @@ export class ReasoningLeakDetector {
 
     constructor(reasoning: string) {
         for (const raw of reasoning.split("\n")) {
+            // Thinking prose starts at the margin; indented lines are code the model drafted (docstrings too).
+            if (/^\s/.test(raw)) continue;
             if (isProseLine(raw)) this.proseLines.add(normalizeLine(raw));
         }
     }

@@ -165,7 +165,8 @@ function chooseBlock(req: ProposeEditRequest, blocks: AnswerBlock[], targetText:
     let best: AnswerBlock | undefined;
     let bestScore = -1;
     for (const b of applicable) {
-        const m = matchLanguage(b.langId, req.languageId);
+        // A diff carries no language of its own: it is placed by its lines.
+        const m = b.kind === "diff" ? "related" : matchLanguage(b.langId, req.languageId);
         if (m === "unrelated") continue;
         const score = LANGUAGE_WEIGHT[m] + 2 * overlapScore(b.code, targetText);
         if (score > bestScore) {
@@ -204,17 +205,52 @@ interface Context {
     kind: EditTargetKind;
 }
 
-function isWholeFile(code: string[], docLines: string[]): boolean {
+function jaccard(a: Set<string>, b: Set<string>): number {
+    let inter = 0;
+    for (const t of a) if (b.has(t)) inter++;
+    const union = a.size + b.size - inter;
+    return union === 0 ? 1 : inter / union;
+}
+
+/**
+ * The block is a version of the whole document: it covers most of the document's lines, starts where the
+ * document starts and ends where it ends (the same last line, or a rewrite of it). A block that stops before
+ * the document's last lines is not, however similar: replacing the file with it would delete them.
+ */
+function isWholeFile(code: string[], docLines: string[], languageId: string): boolean {
     const doc = docLines.map(norm).filter((l) => l && isSignificant(l));
     if (doc.length === 0) return true;
-    const block = new Set(code.map(norm).filter((l) => l && isSignificant(l)));
+    const blockLines = code.map(norm).filter((l) => l && isSignificant(l));
+    const block = new Set(blockLines);
     if (block.size < 2 && doc.length > 1) return false;
     const covered = doc.filter((l) => block.has(l)).length / doc.length;
     const size = block.size / new Set(doc).size;
-    return covered >= 0.6 && size >= 0.6 && block.has(doc[0]!) && block.has(doc[doc.length - 1]!);
+    if (covered < 0.6 || size < 0.6 || !block.has(doc[0]!)) return false;
+    const docLast = doc[doc.length - 1]!;
+    if (block.has(docLast)) return true;
+    // The block's end, not counting a usage example after its last top-level definition.
+    const defs = findDefinitions(code, languageId).filter((d) => d.indent === 0);
+    const lastDef = defs[defs.length - 1];
+    const tail = (lastDef ? code.slice(0, lastDef.endLine + 1) : code).map(norm).filter((l) => l && isSignificant(l));
+    const blockLast = tail[tail.length - 1];
+    if (!blockLast || doc.includes(blockLast)) return false;
+    return jaccard(tokens(blockLast), tokens(docLast)) >= 0.4;
 }
 
-/** The block starts with a definition: the definitions at its top level. */
+const IMPORT_RE = /^\s*(?:import\s|from\s+\S+\s+import\s|#include\s|using\s+[\w.]+\s*;|use\s+[\w:{}, ]+;|package\s+[\w.]+;?$|(?:const|let|var)\s+\w+\s*=\s*require\()/;
+
+/** Index of the first line after the block's leading imports (and the blank lines around them). */
+function importPrefixEnd(code: string[]): number {
+    let i = 0;
+    let sawImport = false;
+    while (i < code.length && (code[i]!.trim() === "" || IMPORT_RE.test(code[i]!))) {
+        if (code[i]!.trim() !== "") sawImport = true;
+        i++;
+    }
+    return sawImport ? i : 0;
+}
+
+/** The block starts with a definition: the definitions at its top level (line numbers relative to `code`). */
 function blockDefinitions(code: string[], languageId: string): Definition[] {
     const first = firstNonBlank(code);
     const defs = findDefinitions(code, languageId);
@@ -223,17 +259,31 @@ function blockDefinitions(code: string[], languageId: string): Definition[] {
     return defs.filter((d) => d.indent === top.indent && (d === top || d.headerLine > top.endLine));
 }
 
+/** Drops what follows the block's last top-level definition when the document has none of it (usage examples). */
+function dropTrailingUsage(code: string[], defs: Definition[], docLines: string[], notes: string[]): string[] {
+    const lastDef = defs[defs.length - 1];
+    if (!lastDef) return code;
+    const rest = code.slice(lastDef.endLine + 1).filter((l) => isSignificant(l)).map(norm);
+    if (rest.length === 0) return code;
+    const doc = new Set(docLines.map(norm));
+    if (rest.some((l) => doc.has(l))) return code;
+    notes.push("Left out the code after the definition (example usage).");
+    return trimBlankEdges(code.slice(0, lastDef.endLine + 1));
+}
+
 function placeDefinition(code: string[], ctx: Context): Placement | undefined {
-    const defs = blockDefinitions(code, ctx.languageId);
+    const importEnd = importPrefixEnd(code);
+    const imports = code.slice(0, importEnd).filter((l) => l.trim() !== "");
+    const body = code.slice(importEnd);
+    const defs = blockDefinitions(body, ctx.languageId);
     const top = defs[0];
     if (!top) return undefined;
     const notes: string[] = [];
-    let lines = code;
     // Only definitions (and what is between them) go in; trailing usage examples are left out.
     const lastDef = defs[defs.length - 1]!;
-    const rest = code.slice(lastDef.endLine + 1);
-    if (rest.some((l) => l.trim() !== "")) {
-        lines = code.slice(0, lastDef.endLine + 1);
+    let lines = body;
+    if (body.slice(lastDef.endLine + 1).some((l) => l.trim() !== "")) {
+        lines = body.slice(0, lastDef.endLine + 1);
         notes.push("Left out the code after the definition (example usage).");
     }
     const docDefs = findDefinitions(ctx.docLines, ctx.languageId);
@@ -246,28 +296,47 @@ function placeDefinition(code: string[], ctx: Context): Placement | undefined {
         return [...cands].sort((a, b) => distance(a) - distance(b))[0];
     };
     let docDef: Definition | undefined;
+    let first: number;
+    let last: number;
     if (ctx.kind === "function") {
         const inRange = docDefs.filter((d) => d.headerLine >= ts && d.headerLine <= te);
         docDef = inRange.find((d) => d.name === top.name) ?? inRange.sort((a, b) => a.headerLine - b.headerLine)[0];
-        if (!docDef) {
-            return { mapping: "definition", first: ts, last: te, lines, anchor: top.headerLine, docAnchor: Math.max(ts, firstNonBlank(ctx.docLines, ts, te)), notes };
-        }
     } else {
         docDef = pick(docDefs.filter((d) => d.name === top.name && d.kind === top.kind));
         if (!docDef) return undefined;
     }
-    let first = top.leadingLine < top.headerLine ? docDef.leadingLine : docDef.headerLine;
-    let last = docDef.endLine;
-    // Several definitions in the block: cover their namesakes too when they sit right after this one.
-    for (const d of defs.slice(1)) {
-        const same = docDefs.find((x) => x.name === d.name && x.kind === d.kind && x.indent === docDef!.indent && x.leadingLine > last);
-        if (!same) continue;
-        const between = docDefs.filter((x) => x.indent === docDef!.indent && x.headerLine > last && x.headerLine < same.headerLine);
-        if (between.length > 0) continue;
-        last = same.endLine;
+    let anchor = top.headerLine;
+    let docAnchor: number;
+    if (docDef) {
+        first = top.leadingLine < top.headerLine ? docDef.leadingLine : docDef.headerLine;
+        last = docDef.endLine;
+        // Several definitions in the block: cover their namesakes too when they sit right after this one.
+        for (const d of defs.slice(1)) {
+            const same = docDefs.find((x) => x.name === d.name && x.kind === d.kind && x.indent === docDef!.indent && x.leadingLine > last);
+            if (!same) continue;
+            const between = docDefs.filter((x) => x.indent === docDef!.indent && x.headerLine > last && x.headerLine < same.headerLine);
+            if (between.length > 0) continue;
+            last = same.endLine;
+        }
+        docAnchor = docDef.headerLine;
+    } else {
+        first = ts;
+        last = te;
+        docAnchor = Math.max(ts, firstNonBlank(ctx.docLines, ts, te));
     }
-    first = Math.min(first, docDef.headerLine);
-    return { mapping: "definition", first, last, lines, anchor: top.headerLine, docAnchor: docDef.headerLine, notes };
+    // Imports the block starts with: those the document has are dropped; new ones go above a top-level
+    // definition, and are left to the user (with a note) for a nested one.
+    const docNorm = new Set(ctx.docLines.map(norm));
+    const newImports = imports.filter((l) => !docNorm.has(norm(l)));
+    if (newImports.length > 0) {
+        if (indentWidth(ctx.docLines[docAnchor] ?? "") === 0) {
+            lines = [...newImports, "", ...lines];
+            anchor += newImports.length + 1;
+        } else {
+            notes.push(`The answer also adds imports; add them yourself: ${newImports.map((l) => l.trim()).join("; ")}`);
+        }
+    }
+    return { mapping: "definition", first, last, lines, anchor, docAnchor, notes };
 }
 
 function placeAnchored(code: string[], ctx: Context): Placement | undefined {
@@ -306,16 +375,17 @@ function placeAnchored(code: string[], ctx: Context): Placement | undefined {
         }
     }
     if (!best) {
-        // One end anchored: the block replaces as many lines as it has.
+        // One end anchored. Around a target: the block spans from its anchor to the far end of the target (the
+        // model quoted context on one side and rewrote the target). Inside a function: as many lines as it has.
         for (const af of firsts) {
             const a = af - f;
-            const z = a + len - 1;
-            if (fits(a, z) && (!best || a > best.a)) best = { a, z, cost: 0, anchor: f, docAnchor: af };
+            const z = inFunction ? a + len - 1 : Math.max(te, af);
+            if (fits(a, z) && (inFunction || ts - a <= len) && (!best || a > best.a)) best = { a, z, cost: 0, anchor: f, docAnchor: af };
         }
         for (const zl of lasts) {
             const z = zl + after;
-            const a = z - len + 1;
-            if (fits(a, z) && (!best || z < best.z)) best = { a, z, cost: 0, anchor: l, docAnchor: zl };
+            const a = inFunction ? z - len + 1 : Math.min(ts, zl);
+            if (fits(a, z) && (inFunction || z - te <= len) && (!best || z < best.z)) best = { a, z, cost: 0, anchor: l, docAnchor: zl };
         }
     }
     if (!best) return undefined;
@@ -336,7 +406,7 @@ function placeTarget(code: string[], ctx: Context, range: TextRange): Placement 
     }
     const targetLen = te - ts + 1;
     const sig = code.filter((l) => isSignificant(l)).map(norm);
-    if (sig.length > 2 * targetLen + 4) {
+    if (sig.length > targetLen + 3) {
         const outside = new Set<string>();
         for (let i = 0; i < docLines.length; i++) if (i < ts || i > te) outside.add(norm(docLines[i]!));
         const elsewhere = sig.filter((l) => outside.has(l)).length;
@@ -465,8 +535,13 @@ export function proposeEdit(req: ProposeEditRequest): ProposeEditResult {
     } else {
         const code = trimBlankEdges(block.code.split("\n"));
         let placement: Placement | EditRefusal | undefined;
-        if (req.target.kind === "file" || isWholeFile(code, docLines)) {
-            placement = { mapping: "wholeFile", first: 0, last: docLines.length - 1, lines: code, anchor: 0, docAnchor: -1, notes: [] };
+        if (req.target.kind === "file" || isWholeFile(code, docLines, req.languageId)) {
+            const notes: string[] = [];
+            const defs = findDefinitions(code, req.languageId).filter((d) => d.indent === 0);
+            // The user asked for the file: it is taken as given. Detected as the whole file: usage examples the
+            // document does not have stay out.
+            const lines = req.target.kind === "file" ? code : dropTrailingUsage(code, defs, docLines, notes);
+            placement = { mapping: "wholeFile", first: 0, last: docLines.length - 1, lines, anchor: 0, docAnchor: -1, notes };
         } else {
             placement = placeDefinition(code, ctx) ?? placeAnchored(code, ctx) ?? placeTarget(code, ctx, range);
         }

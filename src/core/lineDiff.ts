@@ -11,8 +11,8 @@ export interface DiffOp {
     count: number;
 }
 
-/** Above this many differences the middle is reported as one delete + one insert (keeps memory bounded). */
-const MAX_EDIT_DISTANCE = 4000;
+/** Above this many differences the middle is reported as one delete + one insert (memory stays under ~16 MB). */
+const MAX_EDIT_DISTANCE = 2000;
 
 function push(ops: DiffOp[], kind: DiffOpKind, oldStart: number, newStart: number, count: number): void {
     if (count <= 0) return;

@@ -394,10 +394,19 @@ function placeAnchored(code: string[], ctx: Context): Placement | undefined {
 
 function placeTarget(code: string[], ctx: Context, range: TextRange): Placement | EditRefusal {
     const { docLines, ts, te } = ctx;
-    const oneLineSelection = ctx.kind === "selection" && range.start.line === range.end.line &&
-        (range.start.character > 0 || range.end.character < docLines[ts]!.length) && range.end.character > range.start.character;
-    if (oneLineSelection && code.length === 1) {
-        return { mapping: "selection", first: ts, last: ts, lines: [code[0]!.trim()], anchor: 0, docAnchor: ts, range, notes: [] };
+    // A selection that starts or ends inside code on its lines: the answer replaces exactly the selection.
+    const before = docLines[range.start.line]!.slice(0, range.start.character);
+    const endsAtLineStart = range.end.character === 0 && range.end.line > range.start.line;
+    const after = endsAtLineStart || range.end.line >= docLines.length ? "" : docLines[range.end.line]!.slice(range.end.character);
+    const partial = ctx.kind === "selection" && (before.trim() !== "" || after.trim() !== "") &&
+        (range.end.line > range.start.line || range.end.character > range.start.character);
+    if (partial) {
+        const selected = textInRange(docLines.join("\n"), range);
+        const selectedTokens = tokens(selected);
+        if (selectedTokens.size >= 3 && containment(selectedTokens, tokens(code.join("\n"))) < 0.3) {
+            return refuse("unrelatedCode", "The answer's code does not correspond to the selected code, so it is not applied automatically.");
+        }
+        return { mapping: "selection", first: ts, last: te, lines: code, anchor: Math.max(0, firstNonBlank(code)), docAnchor: ts, range, notes: [] };
     }
     const region = docLines.slice(ts, te + 1).join("\n");
     const regionTokens = tokens(region);
@@ -549,7 +558,11 @@ export function proposeEdit(req: ProposeEditRequest): ProposeEditResult {
         ({ first, last, mapping, notes } = placement);
         exactRange = placement.range;
         if (placement.mapping === "selection") {
-            newLines = placement.lines;
+            // Inserted at the selection's column: the first line carries no indentation of its own, the others
+            // are indented relative to the selection's line.
+            newLines = reindentLines(placement.lines, placement.anchor, indentWidth(docLines[placement.docAnchor] ?? ""), style);
+            newLines[placement.anchor] = newLines[placement.anchor]!.trimStart();
+            newLines = newLines.slice(placement.anchor);
         } else if (placement.docAnchor < 0) {
             const anchor = Math.max(0, firstNonBlank(placement.lines));
             newLines = reindentLines(placement.lines, anchor, indentWidth(placement.lines[anchor] ?? ""), style);

@@ -116,6 +116,21 @@ test("TS: a selection inside one line is replaced by a one-line answer exactly",
     assert.equal(text, TS_DOC.replace("data.hostname", "data.host"));
 });
 
+test("TS: a selection spanning lines from inside code is replaced exactly, continuation lines re-indented", () => {
+    const doc = lines("function total(a: number[], b: number[]) {", "    const result = compute(", "        a,", "        b", "    );", "    return result;", "}", "");
+    const start = doc.split("\n")[1]!.indexOf("compute(");
+    const range = { start: { line: 1, character: start }, end: { line: 4, character: 5 } };
+    const answer = fence("ts", "computeAll([", "  a,", "  b,", "])");
+    const { text, result } = applied({ documentText: doc, languageId: "typescript", target: { kind: "selection", range }, answer });
+    assert.equal(result.mapping, "selection");
+    assert.equal(text, lines("function total(a: number[], b: number[]) {", "    const result = computeAll([", "        a,", "        b,", "    ]);", "    return result;", "}", ""));
+    // A selection of whole lines (ending at the start of the next line) replaces those lines.
+    const whole = { start: { line: 5, character: 0 }, end: { line: 6, character: 0 } };
+    const w = applied({ documentText: doc, languageId: "typescript", target: { kind: "selection", range: whole }, answer: fence("ts", "return result ?? 0;") });
+    assert.equal(w.result.mapping, "target");
+    assert.equal(w.text, doc.replace("    return result;", "    return result ?? 0;"));
+});
+
 // ---- Python --------------------------------------------------------------------------------------
 
 const PY_DOC = lines(

@@ -89,6 +89,10 @@ async function main(): Promise<number> {
                 ? undefined
                 : (p) => {
                       for (const n of p.notices ?? []) if (n.kind === "modelLoading") process.stderr.write(`Loading ${n.model}…\n`);
+                      if (p.answerRetracted && inAnswer) {
+                          process.stdout.write(`${reset}\n[the model closed its thought again: the text above was still reasoning]\n`);
+                          inAnswer = false;
+                      }
                       if (p.thought) {
                           if (!inThought) process.stdout.write(`${dim}Thinking…\n`);
                           inThought = true;

@@ -4,6 +4,7 @@
 import { availableParallelism, freemem, totalmem } from "node:os";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { createForcedThinkWrapper } from "./forcedThinkWrapper";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
 import { checkModelFile } from "./modelFile";
@@ -223,8 +224,10 @@ export class ModelHost {
             this.events.log("warn", `Context capped at ${context.contextSize} tokens (asked for ${contextWanted}): that is what fits in memory.`);
         }
 
-        const chatWrapper = lib.resolveChatWrapper(model);
-        const reasoning = chatWrapper instanceof lib.DeepSeekChatWrapper;
+        // Resolving renders the model's Jinja template against every known wrapper (0.5–1 s): once per load.
+        const resolved = lib.resolveChatWrapper(model);
+        const reasoning = resolved instanceof lib.DeepSeekChatWrapper;
+        const chatWrapper = reasoning ? createForcedThinkWrapper(lib) : resolved;
         const gpuNames = llama.gpu === false ? [] : await llama.getGpuDeviceNames().catch(() => []);
         const engine: EngineInfo = {
             backend: llama.gpu === false ? "cpu" : llama.gpu,

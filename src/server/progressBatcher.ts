@@ -16,16 +16,18 @@ export class ProgressBatcher {
         private readonly intervalMs = 50
     ) {}
 
-    addThought(text: string): void {
-        if (!text) return;
-        this.thought += text;
-        this.touch();
-    }
+    private answerRetracted = false;
 
-    addAnswer(text: string): void {
-        if (!text) return;
-        this.answer += text;
-        this.touch();
+    /** Adds a delta. A retraction (the answer so far was reasoning) is carried in order with the text. */
+    add(delta: { thought: string; answer: string; answerRetracted?: true }): void {
+        if (delta.answerRetracted) {
+            // What this batch held as answer is dropped with the rest of the shown answer; the delta's thought repeats it.
+            this.answer = "";
+            this.answerRetracted = true;
+        }
+        this.thought += delta.thought;
+        this.answer += delta.answer;
+        if (delta.answerRetracted || delta.thought || delta.answer) this.touch();
     }
 
     addNotice(notice: ReasonNotice): void {
@@ -48,6 +50,8 @@ export class ProgressBatcher {
         if (this.thought) progress.thought = this.thought;
         if (this.answer) progress.answer = this.answer;
         if (this.notices.length > 0) progress.notices = this.notices;
+        if (this.answerRetracted) progress.answerRetracted = true;
+        this.answerRetracted = false;
         this.thought = "";
         this.answer = "";
         this.notices = [];

@@ -1,10 +1,11 @@
 // One reasoning request on the loaded model: renders the conversation with the model's chat wrapper (no
 // system prompt, as DeepSeek recommends), makes the reply start inside `<think>\n` while keeping node-llama-cpp's
-// thought segmentation, streams thought and answer deltas through a ProgressBatcher, and guards the reply
+// thought segmentation (forcedThinkWrapper), streams thought and answer deltas through a ProgressBatcher, and guards the reply
 // (thinking budget, hard token cap, repetition watchdog, language-switch notice, cancellation).
-import type { ChatHistoryItem, ChatModelResponse, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
+import type { ChatHistoryItem, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { trimHistory } from "../core/historyTrim";
 import { LanguageMixDetector } from "../core/languageMix";
+import { ReplyAssembler, type ReplyDelta } from "../core/replyAssembler";
 import { RepetitionGuard } from "../core/repetitionGuard";
 import { samplingWarnings } from "../core/samplingAdvice";
 import {
@@ -15,23 +16,17 @@ import {
     type ReasonProgress,
     type ReasonResult,
     type ReasonStats,
-    type StopReason,
-    type ThoughtState
+    type StopReason
 } from "../shared/lspProtocol";
 import { loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
 import type { LoadedModel } from "./modelHost";
 import { ProgressBatcher } from "./progressBatcher";
 
-/** The forced start of every R1 reply (the distills' template ends the prompt with it). */
-const thinkPrefix = "\n";
-
-function toHistory(turns: readonly ChatTurn[], reasoning: boolean): ChatHistoryItem[] {
+function toHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
     const history: ChatHistoryItem[] = turns.map((t): ChatHistoryItem => (t.role === "user" ? { type: "user", text: t.text } : { type: "model", response: [t.text] }));
-    // The reply to generate. For R1 models it starts inside an open thought segment rendered as `<think>\n`,
-    // so the model continues the thought and node-llama-cpp still splits thought from answer at `</think>`.
-    const opening: ChatModelResponse["response"] = reasoning ? [{ type: "segment", segmentType: "thought", text: thinkPrefix, ended: false }] : [];
-    history.push({ type: "model", response: opening });
+    // The reply to generate. For R1 models the forced-think wrapper opens it with `<think>\n`.
+    history.push({ type: "model", response: [] });
     return history;
 }
 
@@ -51,11 +46,11 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     const contextSize = sequence.contextSize;
 
     const stats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
-    let thoughtState: ThoughtState = reasoning ? "thinking" : "noTemplate";
+    const reply = new ReplyAssembler(reasoning);
     const notices: ReasonNotice[] = [...(options.initialNotices ?? [])];
     const batcher = new ProgressBatcher(options.send, () => {
         stats.elapsedMs = Math.round(performance.now() - started);
-        return { thoughtState, stats: { ...stats } };
+        return { thoughtState: reply.thoughtState, stats: { ...stats } };
     }, options.flushIntervalMs);
     const notice = (n: ReasonNotice): void => {
         notices.push(n);
@@ -67,7 +62,7 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     const replyRoom = Math.min(sampling.maxTokens, Math.floor(contextSize / 2));
     const maxPromptTokens = contextSize - replyRoom;
     const countTokens = (turns: readonly ChatTurn[]): number =>
-        chatWrapper.generateContextState({ chatHistory: toHistory(turns, reasoning) }).contextText.tokenize(model.tokenizer).length;
+        chatWrapper.generateContextState({ chatHistory: toHistory(turns) }).contextText.tokenize(model.tokenizer).length;
     const trimmed = trimHistory(params.turns, countTokens, maxPromptTokens);
     if (trimmed.promptTokens > maxPromptTokens) {
         throw new ModelError(
@@ -76,7 +71,7 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
         );
     }
     if (trimmed.droppedTurns > 0) notice({ kind: "historyTrimmed", droppedTurns: trimmed.droppedTurns });
-    const history = toHistory(trimmed.turns, reasoning);
+    const history = toHistory(trimmed.turns);
     const promptTokens = chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
     stats.promptTokens = promptTokens.length;
     stats.reusedPromptTokens = Math.min(sequence.compareContextTokens(promptTokens).firstDifferentIndex, sequence.nextTokenIndex, promptTokens.length);
@@ -93,12 +88,9 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     const repetition = new RepetitionGuard();
     const languages = new LanguageMixDetector();
     let firstTokenAt: number | undefined;
-    let thoughtEndedAt: number | undefined;
-    let thoughtText = "";
-    let answerText = "";
-    let answerStarted = false;
     const budget = sampling.thoughtBudget > 0 ? sampling.thoughtBudget : undefined;
 
+    const send = (delta: ReplyDelta): void => batcher.add(delta);
     const onTokens = (tokens: readonly Token[]): void => {
         if (tokens.length === 0) return;
         firstTokenAt ??= performance.now();
@@ -130,35 +122,23 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
                 if (chunk.type === "segment" && chunk.segmentType === "thought") {
                     stats.thoughtTokens += chunk.tokens.length;
                     onTokens(chunk.tokens);
+                    send(reply.thought(chunk.text));
                     if (chunk.text) {
-                        thoughtText += chunk.text;
-                        batcher.addThought(chunk.text);
                         const change = languages.push(chunk.text);
                         if (change) notice({ kind: "languageSwitch", from: change.from, to: change.to });
                     }
-                    if (chunk.segmentEndTime && thoughtState === "thinking") {
-                        thoughtEndedAt = performance.now();
-                        stats.thoughtMs = Math.round(thoughtEndedAt - started);
-                        if (budget !== undefined && stats.thoughtTokens >= budget) {
-                            thoughtState = "budget";
-                            notice({ kind: "budgetHit", budget });
-                        } else thoughtState = thoughtText.trim().length === 0 ? "empty" : "ended";
+                    if (chunk.segmentEndTime && reply.thoughtState === "thinking") {
+                        stats.thoughtMs = Math.round(performance.now() - started);
+                        const byBudget = budget !== undefined && stats.thoughtTokens >= budget;
+                        reply.endThought(byBudget);
+                        if (byBudget) notice({ kind: "budgetHit", budget });
                         batcher.touch();
                     }
                     return;
                 }
                 stats.answerTokens += chunk.tokens.length;
                 onTokens(chunk.tokens);
-                let text = chunk.text;
-                // The answer usually starts with blank lines after </think>: do not stream them.
-                if (!answerStarted) {
-                    text = text.replace(/^\s+/, "");
-                    if (text) answerStarted = true;
-                }
-                if (text) {
-                    answerText += text;
-                    batcher.addAnswer(text);
-                }
+                send(reply.answerText(chunk.text));
             }
         });
     } finally {
@@ -171,15 +151,16 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     else if (stoppedBy === "user" || response.metadata.stopReason === "abort") stopReason = "abort";
     else if (response.metadata.stopReason === "maxTokens") stopReason = "maxTokens";
     else stopReason = "eos";
-    if (thoughtState === "thinking") thoughtState = "unclosed";
+    send(reply.finish());
 
     stats.elapsedMs = Math.round(performance.now() - started);
     batcher.flush();
     batcher.dispose();
+    const final = reply.result();
     return {
-        reasoning: thoughtText.trim(),
-        answer: answerText.trimEnd(),
-        thoughtState,
+        reasoning: final.reasoning,
+        answer: final.answer,
+        thoughtState: final.thoughtState,
         stopReason,
         stats: { ...stats },
         notices,

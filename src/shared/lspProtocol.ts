@@ -88,8 +88,16 @@ export type ReasonNotice =
     | { kind: "modelLoading"; model: string }
     | { kind: "info"; message: string };
 
-/** Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched. */
+/**
+ * Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched.
+ * Apply in this order: `answerRetracted`, then `thought`, then `answer`.
+ */
 export interface ReasonProgress {
+    /**
+     * The answer shown so far was still reasoning (the model wrote another `</think>` later; R1's rule is that the
+     * answer follows the last one): clear it. Its text is repeated at the start of `thought`.
+     */
+    answerRetracted?: true;
     /** New thought text since the previous progress message. */
     thought?: string;
     /** New answer text since the previous progress message. */

@@ -79,6 +79,7 @@ window.addEventListener("message", (event: MessageEvent<HostToWebview>) => {
         case "progress": {
             const t = turns.get(m.id);
             if (!t) break;
+            if (m.progress.answerRetracted) t.answer.textContent = "";
             if (m.progress.thought) t.thought.textContent += m.progress.thought;
             if (m.progress.answer) t.answer.textContent += m.progress.answer;
             const s = m.progress.stats;

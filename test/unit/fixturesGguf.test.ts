@@ -12,7 +12,8 @@ import { writeGguf } from "../fixtures/gguf/ggufWriter";
 import { gpt2ByteToChar, toByteLevel } from "../fixtures/gguf/byteLevel";
 import { EMBEDDED_R1_CHAT_TEMPLATE, R1_CHAT_TEMPLATE_SHARED_PATH } from "../fixtures/r1ChatTemplate";
 import { findSharedDir } from "../fixtures/repoPaths";
-import { buildScriptedVocabulary, expectedScriptReply, scriptCycle } from "../fixtures/scriptedModel";
+import { ensureFixtureModel, fixtureModelPath, isFixtureModelCurrent } from "../fixtures/generate";
+import { buildScriptedVocabulary, expectedScriptReply, scriptCycle, scriptedModelFingerprint, writeScriptedModel } from "../fixtures/scriptedModel";
 import { SCRIPTED_VARIANTS, SCRIPTED_VARIANT_NAMES } from "../fixtures/scriptedVariants";
 import { r1ReplyPieces, splitIntoPieces } from "../fixtures/scriptPieces";
 import { R1_EOS, R1_THINK_CLOSE, R1_THINK_OPEN } from "../fixtures/r1Tokens";
@@ -195,3 +196,27 @@ test("the embedded R1 template equals the shared reference file", (t) => {
     }
     assert.equal(EMBEDDED_R1_CHAT_TEMPLATE, readFileSync(file, "utf8"));
 });
+
+test("a generated model is current only for the same generator and script; ensureFixtureModel skips current files", async () => {
+    const dir = tempDir();
+    try {
+        const path = join(dir, "m.gguf");
+        const spec = { pieces: ["Hello", " world", R1_EOS] };
+        await writeScriptedModel(path, spec);
+        assert.equal(isFixtureModelCurrent(path, scriptedModelFingerprint(spec)), true);
+        assert.equal(isFixtureModelCurrent(path, scriptedModelFingerprint({ ...spec, loopBackTo: 0 })), false);
+        assert.equal(isFixtureModelCurrent(join(dir, "missing.gguf"), scriptedModelFingerprint(spec)), false);
+        await writeGguf(path, { metadata: [["general.architecture", gguf.string("qwen2")]], tensors: [] });
+        assert.equal(isFixtureModelCurrent(path, scriptedModelFingerprint(spec)), false, "a foreign GGUF is not current");
+
+        const first = await ensureFixtureModel("onlyCloseTag");
+        assert.equal(first, fixtureModelPath("onlyCloseTag"));
+        const writtenAt = statSync(first).mtimeMs;
+        assert.equal(await ensureFixtureModel("onlyCloseTag"), first);
+        assert.equal(statSync(first).mtimeMs, writtenAt, "a current file is not rewritten");
+        assert.equal(fixtureModelPath("default"), fixtureModelPath("scripted"));
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+

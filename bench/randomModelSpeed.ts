@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     started = Date.now();
     const wrapper = nlc.resolveChatWrapper(model);
     const resolveMs = Date.now() - started;
-    console.log(`${path}\n  ensure ${ensureMs} ms, load ${loadMs} ms, resolveChatWrapper ${resolveMs} ms (${wrapper.wrapperName}), RSS ${process.memoryUsage().rss >> 20} MB`);
+    console.log(`${path}\n  ensure ${ensureMs} ms, load ${loadMs} ms, resolveChatWrapper ${resolveMs} ms (${wrapper.wrapperName}), RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
 
     const userText = "Explain what this function does and fix the bug in it. ".repeat(Math.ceil(promptBytes / 56)).slice(0, promptBytes);
     const rows: Array<Record<string, number>> = [];

@@ -2,8 +2,8 @@
 // what the product relies on (docs/notes-fixtures.md explains the findings):
 //   (b) forcing the reply to start with `<think>\n` by ending the history with an unended thought segment
 //       keeps thought segmentation, but budgets.thoughtTokens no longer applies;
-//   (B) a DeepSeek wrapper whose thought prefix is `<think>\n` with `openOnResponseStart` forces the same
-//       prompt and keeps budgets working;
+//   (B) a DeepSeek wrapper whose thought prefix is `<think>\n` with `openOnResponseStart` (the product's
+//       src/server/forcedThinkWrapper.ts) forces the same prompt and keeps budgets working;
 //   (c) a second `<think>` stays inside the thought as text; a second `</think>` is answer text.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,8 +11,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type {
-    ChatHistoryItem, ChatWrapper, ChatWrapperSettings, Llama, LlamaChatResponse, LlamaChatResponseChunk, LlamaModel
+    ChatHistoryItem, ChatWrapper, Llama, LlamaChatResponse, LlamaChatResponseChunk, LlamaModel
 } from "node-llama-cpp" with { "resolution-mode": "import" };
+import { createForcedThinkWrapper } from "../../src/server/forcedThinkWrapper";
 import { ensureFixtureModel, type FixtureModelName } from "../fixtures/generate";
 import { writeRandomModel } from "../fixtures/randomModel";
 import { loadR1ChatTemplate } from "../fixtures/r1ChatTemplate";
@@ -64,26 +65,9 @@ function forcedThinkHistory(userText: string): ChatHistoryItem[] {
     ];
 }
 
-/** (B): a DeepSeek wrapper whose thought opens with `<think>\n` when the model turn starts. */
+/** (B): the product's DeepSeek wrapper whose thought opens with `<think>\n` when the model turn starts. */
 function forcedThinkWrapper(): ChatWrapper {
-    const { DeepSeekChatWrapper, LlamaText, SpecialTokensText } = nlc;
-    class ForcedThinkDeepSeekChatWrapper extends DeepSeekChatWrapper {
-        public override readonly settings: ChatWrapperSettings;
-        constructor() {
-            super();
-            const base = new DeepSeekChatWrapper().settings;
-            const thought = base.segments?.thought;
-            if (thought == null) throw new Error("DeepSeekChatWrapper has no thought segment");
-            this.settings = {
-                ...base,
-                segments: {
-                    ...base.segments,
-                    thought: { ...thought, prefix: LlamaText(new SpecialTokensText(R1_THINK_OPEN), "\n"), openOnResponseStart: true }
-                }
-            };
-        }
-    }
-    return new ForcedThinkDeepSeekChatWrapper();
+    return createForcedThinkWrapper(nlc);
 }
 
 interface Run {

@@ -7,6 +7,7 @@ import { StatusBar } from "./client/statusBar";
 import { registerChatView } from "./features/chatView";
 import { registerModelProcessCommands } from "./features/modelProcessCommands";
 import { registerSelectModel } from "./features/selectModel";
+import { ReasoningDisplay } from "./features/reasoningDisplay";
 import type { Services } from "./features/services";
 
 let modelProcess: ModelProcess | undefined;
@@ -21,8 +22,9 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const config = new Config();
     modelProcess = new ModelProcess(context.asAbsolutePath("dist/server.js"), log, () => config.engine());
     const statusBar = new StatusBar();
-    const services: Services = { context, log, config, modelProcess };
-    context.subscriptions.push(log, modelProcess, statusBar);
+    const display = new ReasoningDisplay();
+    const services: Services = { context, log, config, modelProcess, display };
+    context.subscriptions.push(log, modelProcess, statusBar, display);
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],

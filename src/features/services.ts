@@ -3,10 +3,13 @@ import type * as vscode from "vscode";
 import type { Config } from "../client/config";
 import type { Log } from "../client/log";
 import type { ModelProcess } from "../client/modelProcess";
+import type { ReasoningDisplay } from "./reasoningDisplay";
 
 export interface Services {
     readonly context: vscode.ExtensionContext;
     readonly log: Log;
     readonly config: Config;
     readonly modelProcess: ModelProcess;
+    /** The reasoning view, for requests started outside the chat (quick fixes, Explain Code). */
+    readonly display: ReasoningDisplay;
 }

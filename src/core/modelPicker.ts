@@ -52,7 +52,8 @@ export interface EntryFit {
     caveat?: string;
 }
 
-const WHERE: Record<MemoryBudget["target"], string> = { gpu: "the GPU", unified: "unified memory", cpu: "RAM" };
+const FITS_TEXT: Record<MemoryBudget["target"], string> = { gpu: "fits the GPU", unified: "fits in unified memory", cpu: "fits in RAM (CPU)" };
+const FREE_TEXT: Record<MemoryBudget["target"], string> = { gpu: "free on the GPU", unified: "of unified memory for the GPU", cpu: "of RAM free" };
 
 /**
  * Whether `entry` runs here at `contextSize`: on the GPU (or unified memory) when there is one, with a
@@ -62,28 +63,19 @@ const WHERE: Record<MemoryBudget["target"], string> = { gpu: "the GPU", unified:
 export function judgeEntry(entry: CatalogEntry, machine: MachineInfo, contextSize: number, evaluation?: EntryEvaluation): EntryFit {
     const estimate = estimateMemory(entry, contextSize);
     const needBytes = estimate.totalBytes;
-    const caveat = evaluation?.excluded;
-    if (entry.model.requiresServingEngine) {
-        return { fit: "serving-engine", needBytes, text: "needs a serving engine", explanation: estimate.explanation, caveat };
-    }
+    const verdict = (fit: PickerFit, text: string): EntryFit => ({ fit, needBytes, text, explanation: estimate.explanation, caveat: evaluation?.excluded });
+    if (entry.model.requiresServingEngine) return verdict("serving-engine", "needs a serving engine");
     const budgets = memoryBudgets(machine);
     const accel = budgets.unified ?? budgets.gpu;
-    const need = formatBytes(needBytes);
-    if (accel) {
-        const where = WHERE[accel.target];
-        if (needBytes + accel.headroomBytes <= accel.availableBytes) return { fit: "fits", needBytes, text: `fits ${where}`, explanation: estimate.explanation, caveat };
-        if (needBytes <= accel.availableBytes) return { fit: "tight", needBytes, text: `tight in ${where} (${formatBytes(accel.availableBytes)} free)`, explanation: estimate.explanation, caveat };
-        // Part of the layers on the GPU, the rest in RAM: unified memory shares one pool, so only free RAM counts there.
-        const pool = accel.target === "unified" ? budgets.cpu.availableBytes : accel.availableBytes + budgets.cpu.availableBytes;
-        if (needBytes + budgets.cpu.headroomBytes <= pool) {
-            return { fit: "partial-offload", needBytes, text: `partly on the CPU (slower): ${formatBytes(accel.availableBytes)} free in ${where}`, explanation: estimate.explanation, caveat };
-        }
-        return { fit: "too-big", needBytes, text: `too big: ${need} needed, ${formatBytes(pool)} free`, explanation: estimate.explanation, caveat };
-    }
-    const cpu = budgets.cpu;
-    if (needBytes + cpu.headroomBytes <= cpu.availableBytes) return { fit: "fits", needBytes, text: "fits in RAM (CPU)", explanation: estimate.explanation, caveat };
-    if (needBytes <= cpu.availableBytes) return { fit: "tight", needBytes, text: `tight in RAM (${formatBytes(cpu.availableBytes)} free)`, explanation: estimate.explanation, caveat };
-    return { fit: "too-big", needBytes, text: `too big: ${need} needed, ${formatBytes(cpu.availableBytes)} free RAM`, explanation: estimate.explanation, caveat };
+    const budget = accel ?? budgets.cpu;
+    const free = `${formatBytes(budget.availableBytes)} ${FREE_TEXT[budget.target]}`;
+    if (needBytes + budget.headroomBytes <= budget.availableBytes) return verdict("fits", FITS_TEXT[budget.target]);
+    if (needBytes <= budget.availableBytes) return verdict("tight", `tight: ${free}`);
+    if (!accel) return verdict("too-big", `too big: ${free}`);
+    // Part of the layers on the GPU, the rest in RAM: unified memory is one pool, so only free RAM counts there.
+    const pool = accel.target === "unified" ? budgets.cpu.availableBytes : accel.availableBytes + budgets.cpu.availableBytes;
+    if (needBytes + budgets.cpu.headroomBytes <= pool) return verdict("partial-offload", `partly on the CPU (slower): ${free}`);
+    return verdict("too-big", accel.target === "unified" ? `too big: ${formatBytes(pool)} of RAM free` : `too big: ${formatBytes(pool)} free on the GPU and in RAM`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +240,7 @@ export function buildModelPicker(input: PickerInput): PickerModel {
             items.push({ kind: "separator", label: `${m.name} · ${tail}` });
         }
         const recommended = entry.id === recommendedId;
-        const size = `${formatBytes(entry.quantization.sizeBytes)}${entry.quantization.sizeEstimated ? " (estimated)" : ""}`;
+        const size = `${formatBytes(entry.quantization.sizeBytes)}${entry.quantization.sizeEstimated ? " (size estimated)" : ""}`;
         if (m.requiresServingEngine) {
             const engines = (m.servingEngines ?? ["vLLM", "SGLang", "llama.cpp server"]).join(", ");
             items.push({
@@ -266,7 +258,7 @@ export function buildModelPicker(input: PickerInput): PickerModel {
             ? "downloading…"
             : partial
                 ? `partly downloaded (${formatBytes(partial.sizeBytes + partial.partialBytes)} of ${formatBytes(entry.quantization.sizeBytes)}), resumes`
-                : `${size} download`;
+                : `${formatBytes(entry.quantization.sizeBytes)} download${entry.quantization.sizeEstimated ? " (size estimated)" : ""}`;
         const parts = [state, `needs ~${formatBytes(fit.needBytes)}`, fit.text];
         if (recommended) parts.unshift("recommended");
         const caveat = fit.caveat && fit.fit !== "too-big" ? ` · ${fit.caveat}` : "";

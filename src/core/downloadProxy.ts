@@ -1,5 +1,6 @@
-// Which proxy a model download uses: r1.downloadProxy, else VS Code's http.proxy (with http.noProxy), else
-// the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). Pure: the caller passes the settings and environment.
+// Where a model download goes through: the proxy (r1.downloadProxy, else VS Code's http.proxy with http.noProxy,
+// else HTTPS_PROXY / HTTP_PROXY / NO_PROXY) and the Hugging Face endpoint (HF_ENDPOINT, for a mirror).
+// Pure: the caller passes the settings and the environment.
 
 export type Env = Record<string, string | undefined>;
 
@@ -26,4 +27,15 @@ export function chooseDownloadProxy(downloadProxy: string, httpProxy: string, ht
         return { proxy: undefined, env: { ...env, HTTPS_PROXY: vscode, HTTP_PROXY: vscode, NO_PROXY: noProxy }, source: "http.proxy" };
     }
     return { proxy: undefined, env, source: "environment" };
+}
+
+/**
+ * The URL to download from when HF_ENDPOINT names a Hugging Face mirror (as huggingface_hub honours it):
+ * `https://huggingface.co/<repo>/resolve/…` becomes `<endpoint>/<repo>/resolve/…`. Other URLs are unchanged.
+ */
+export function withHubEndpoint(url: string, endpoint: string | undefined): string {
+    const base = (endpoint ?? "").trim().replace(/\/+$/, "");
+    if (!base || !/^https?:\/\//i.test(base)) return url;
+    const hub = "https://huggingface.co/";
+    return url.startsWith(hub) ? `${base}/${url.slice(hub.length)}` : url;
 }

@@ -2,10 +2,11 @@
 // speed, time left). A previous partial download resumes; the file is verified (size, sha256 when known)
 // before it gets its final name. Failures are shown with the fix and, where trying again can work, Retry.
 import * as vscode from "vscode";
+import { withHubEndpoint } from "../core/downloadProxy";
 import { type DownloadErrorAction, downloadErrorActions, formatDownloadProgress, formatDuration, progressPercent } from "../core/downloadMessages";
 import { type CatalogEntry, formatBytes } from "../core/modelCatalog";
 import { entryLabel } from "../core/modelPicker";
-import { ModelDownloadError } from "../platform/modelDownloader";
+import { downloadFiles, ModelDownloadError } from "../platform/modelDownloader";
 import type { Services } from "./services";
 import { useModelFile } from "./useModel";
 
@@ -46,9 +47,11 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
     const already = stored ? stored.sizeBytes + stored.partialBytes : 0;
     const proxy = models.proxy();
     const headers = await models.authHeaders();
+    const endpoint = process.env.HF_ENDPOINT;
+    const files = store.downloadFilesFor(entry).map((f) => ({ ...f, url: withHubEndpoint(f.url, endpoint) }));
     const started = Date.now();
     log.info(`Downloading ${entry.id} (${formatBytes(entry.quantization.sizeBytes)}, ${entry.quantization.files.length} file(s)) into ${store.root}` +
-        `${already > 0 ? `, resuming from ${formatBytes(already)}` : ""}; proxy from ${proxy.source}${headers.Authorization ? "; with a Hugging Face token" : ""}.`);
+        `${already > 0 ? `, resuming from ${formatBytes(already)}` : ""} from ${new URL(files[0].url).origin}; proxy from ${proxy.source}${headers.Authorization ? "; with a Hugging Face token" : ""}.`);
     try {
         const result = await vscode.window.withProgress(
             {
@@ -59,7 +62,7 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
             (progress, token) => {
                 token.onCancellationRequested(() => controller.abort());
                 let lastPercent = 0;
-                return store.download(entry, {
+                return downloadFiles(files, {
                     signal: controller.signal,
                     proxy: proxy.proxy,
                     env: proxy.env,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type DownloadProgressInfo, downloadErrorActions, formatDownloadProgress, formatDuration, progressPercent } from "../../src/core/downloadMessages";
-import { chooseDownloadProxy } from "../../src/core/downloadProxy";
+import { chooseDownloadProxy, withHubEndpoint } from "../../src/core/downloadProxy";
 
 const base: DownloadProgressInfo = {
     phase: "downloading", fileIndex: 0, fileCount: 1, file: "m.gguf", fileBytes: 1.23e9, fileTotalBytes: 4.66e9,
@@ -55,4 +55,14 @@ test("proxy: r1.downloadProxy, else VS Code's http.proxy (with http.noProxy, thr
     assert.equal(vs.env.HTTP_PROXY, "http://vs:3128");
     assert.equal(vs.env.NO_PROXY, "corp.example,internal");
     assert.deepEqual(chooseDownloadProxy("  ", "", [], env), { proxy: undefined, env, source: "environment" });
+});
+
+test("HF_ENDPOINT sends Hugging Face downloads to a mirror; other URLs and bad endpoints change nothing", () => {
+    const url = "https://huggingface.co/bartowski/X-GGUF/resolve/main/X-Q4_K_M.gguf";
+    assert.equal(withHubEndpoint(url, "https://hf-mirror.example/"), "https://hf-mirror.example/bartowski/X-GGUF/resolve/main/X-Q4_K_M.gguf");
+    assert.equal(withHubEndpoint(url, "http://127.0.0.1:8080"), "http://127.0.0.1:8080/bartowski/X-GGUF/resolve/main/X-Q4_K_M.gguf");
+    assert.equal(withHubEndpoint(url, undefined), url);
+    assert.equal(withHubEndpoint(url, "  "), url);
+    assert.equal(withHubEndpoint(url, "mirror.example"), url, "not a URL: ignored");
+    assert.equal(withHubEndpoint("https://example.com/a.gguf", "https://m.example"), "https://example.com/a.gguf");
 });

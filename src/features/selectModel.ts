@@ -94,7 +94,7 @@ function toQuickPickItems(model: PickerModel): Item[] {
     return model.items.map((i) =>
         i.kind === "separator"
             ? { label: i.label, kind: vscode.QuickPickItemKind.Separator }
-            : { label: i.label, description: i.description, detail: i.detail, action: i.action, picked: i.recommended });
+            : { label: i.label, description: i.description, detail: i.detail, action: i.action });
 }
 
 const browseItem: Item = { label: "$(folder-opened) Use a GGUF file on disk…", action: { kind: "browse" } };

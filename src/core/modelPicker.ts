@@ -236,8 +236,9 @@ export function buildModelPicker(input: PickerInput): PickerModel {
         const m = entry.model;
         if (m.id !== lastModel) {
             lastModel = m.id;
-            const tail = m.requiresServingEngine ? "needs a serving engine, not for local use" : `${formatParameters(m.parameters)} · ${m.baseModel}`;
-            items.push({ kind: "separator", label: `${m.name} · ${tail}` });
+            // Short: VS Code draws a separator's label over the first item's row when items have details.
+            const tail = m.requiresServingEngine ? "serving engine only" : m.baseModel.replace(/-Instruct$/, "");
+            items.push({ kind: "separator", label: `${shortModelName(m.name)} · ${formatParameters(m.parameters)} · ${tail}` });
         }
         const recommended = entry.id === recommendedId;
         const size = `${formatBytes(entry.quantization.sizeBytes)}${entry.quantization.sizeEstimated ? " (size estimated)" : ""}`;
@@ -261,7 +262,8 @@ export function buildModelPicker(input: PickerInput): PickerModel {
                 : `${formatBytes(entry.quantization.sizeBytes)} download${entry.quantization.sizeEstimated ? " (size estimated)" : ""}`;
         const parts = [state, `needs ~${formatBytes(fit.needBytes)}`, fit.text];
         if (recommended) parts.unshift("recommended");
-        const caveat = fit.caveat && fit.fit !== "too-big" ? ` · ${fit.caveat}` : "";
+        // The reason before its explanation: "too slow on a CPU", "loses too much quality".
+        const caveat = fit.caveat && fit.fit !== "too-big" ? ` · ${fit.caveat.split(/[:;]/)[0]}` : "";
         items.push({
             kind: "item",
             label: `${recommended ? "$(star-full)" : FIT_ICON[fit.fit]} ${entryLabel(entry)}`,
@@ -285,21 +287,17 @@ export function buildModelPicker(input: PickerInput): PickerModel {
         items,
         recommendation,
         recommendedIndex: items.findIndex((i) => i.recommended),
-        title: `R1: Select Model · ${input.machineSummary}`,
+        title: `Select Model · ${input.machineSummary}`,
         placeholder
     };
 }
 
-/** One line about the machine for the picker's title. */
-export function machineSummary(report: MachineReport | undefined, machine: MachineInfo, failure?: string): string {
+/** One short line about the machine for the picker's title (the full reason of a fallback goes to the log). */
+export function machineSummary(report: MachineReport | undefined, machine: MachineInfo): string {
     const ram = `${formatBytes(machine.freeRamBytes)} of ${formatBytes(machine.ramBytes)} RAM free`;
-    if (!report || report.error) {
-        return `GPU not measured (${failure ?? report?.error ?? "model process unavailable"}); ${ram}`;
-    }
-    if (report.backend === "cpu" || report.vramBytes <= 0) return `CPU only (${report.cpuCores} cores); ${ram}`;
-    const names = report.gpuNames.length > 0 ? report.gpuNames.join(", ") : report.backend;
-    const vram = report.unifiedMemory
-        ? `${formatBytes(report.vramBytes)} unified memory for the GPU`
-        : `${formatBytes(report.freeVramBytes)} of ${formatBytes(report.vramBytes)} VRAM free`;
-    return `${names} (${report.backend}): ${vram}; ${ram}`;
+    if (!report || report.error) return `GPU not measured: ${ram}`;
+    if (report.backend === "cpu" || report.vramBytes <= 0) return `CPU only: ${ram}`;
+    const names = report.gpuNames.length > 0 ? [...new Set(report.gpuNames)].join(", ") : report.backend;
+    if (report.unifiedMemory) return `${names}: ${formatBytes(report.vramBytes)} for the GPU, ${ram}`;
+    return `${names}: ${formatBytes(report.freeVramBytes)} of ${formatBytes(report.vramBytes)} VRAM free`;
 }

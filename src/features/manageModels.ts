@@ -94,8 +94,8 @@ async function pickModel(services: Services, store: ModelStore, list: StoredMode
         { label: "$(settings-gear) Change the models folder…", detail: "r1.modelsFolder", command: "r1.openModelsFolderSetting" }
     );
     const qp = vscode.window.createQuickPick<ModelItem>();
-    qp.title = `R1: Manage Models · ${formatBytes(total)} in ${store.root}`;
-    qp.placeholder = "Choose a model to use, resume or delete it";
+    qp.title = "R1: Manage Models";
+    qp.placeholder = `${formatBytes(total)} in ${store.root}: choose a model to use, resume or delete it`;
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.items = items;

@@ -36,7 +36,6 @@ export interface MeasuredMachine {
 /** This machine as llama.cpp sees it in the model process; the OS's RAM figures if that fails. */
 export async function measureMachine(services: Services): Promise<MeasuredMachine> {
     const { modelProcess, log } = services;
-    let failure: string | undefined;
     try {
         let timer: NodeJS.Timeout | undefined;
         const report = await Promise.race([
@@ -51,11 +50,11 @@ export async function measureMachine(services: Services): Promise<MeasuredMachin
         const machine = machineFromReport(report, loadedModelVramBytes(loaded));
         return { machine, report, summary: machineSummary(report, machine) };
     } catch (error) {
-        failure = error instanceof Error ? error.message : String(error);
+        const failure = error instanceof Error ? error.message : String(error);
         log.warn(`Measuring the machine in the model process failed (${failure}); using the OS's memory figures.`);
     }
     const machine = machineFromOs({ totalmem: totalmem(), freemem: freemem(), platform: platform(), arch: arch() });
-    return { machine, summary: machineSummary(undefined, machine, failure) };
+    return { machine, summary: machineSummary(undefined, machine) };
 }
 
 export interface PickerData {
@@ -138,7 +137,7 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
             const items = toQuickPickItems(model);
             qp.items = items;
             if (model.recommendedIndex >= 0) qp.activeItems = [items[model.recommendedIndex]];
-            services.log.info(`Model picker: ${model.title.replace(/^R1: Select Model · /, "")}. ${model.recommendation.reason}`);
+            services.log.info(`Model picker: ${data.measured.summary}. ${model.recommendation.reason}`);
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             services.log.error(`The model picker could not read the catalog: ${message}`);

@@ -2,9 +2,13 @@
 import * as vscode from "vscode";
 import { Config } from "./client/config";
 import { Log } from "./client/log";
+import { ModelLibrary } from "./client/modelLibrary";
 import { ModelProcess } from "./client/modelProcess";
 import { StatusBar } from "./client/statusBar";
 import { registerChatView } from "./features/chatView";
+import { registerGettingStarted } from "./features/gettingStarted";
+import { registerHuggingFaceToken } from "./features/huggingFaceToken";
+import { registerManageModels } from "./features/manageModels";
 import { registerModelProcessCommands } from "./features/modelProcessCommands";
 import { registerSelectModel } from "./features/selectModel";
 import { ReasoningDisplay } from "./features/reasoningDisplay";
@@ -22,13 +26,17 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const config = new Config();
     modelProcess = new ModelProcess(context.asAbsolutePath("dist/server.js"), log, () => config.engine());
     const statusBar = new StatusBar();
+    const models = new ModelLibrary(context, config);
     const display = new ReasoningDisplay();
-    const services: Services = { context, log, config, modelProcess, display };
-    context.subscriptions.push(log, modelProcess, statusBar, display);
+    const services: Services = { context, log, config, modelProcess, models, display };
+    context.subscriptions.push(log, modelProcess, statusBar, models, display);
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
         ["select model", registerSelectModel],
+        ["manage models", registerManageModels],
+        ["hugging face token", registerHuggingFaceToken],
+        ["getting started", registerGettingStarted],
         ["chat view", registerChatView]
     ];
     for (const [name, register] of features) {

@@ -22,6 +22,22 @@ export class Config {
         await this.cfg.update("modelPath", path, vscode.ConfigurationTarget.Global);
     }
 
+    /** r1.modelsFolder ("" = the extension's global storage/models). */
+    get modelsFolder(): string {
+        return (this.cfg.get<string>("modelsFolder") ?? "").trim();
+    }
+
+    /** r1.downloadProxy ("" = VS Code's http.proxy, then the environment; "direct" = none). */
+    get downloadProxy(): string {
+        return (this.cfg.get<string>("downloadProxy") ?? "").trim();
+    }
+
+    /** VS Code's own proxy settings (http.proxy, http.noProxy). */
+    get httpProxy(): { proxy: string; noProxy: string[] } {
+        const http = vscode.workspace.getConfiguration("http");
+        return { proxy: (http.get<string>("proxy") ?? "").trim(), noProxy: http.get<string[]>("noProxy") ?? [] };
+    }
+
     engine(): EngineSettings {
         return {
             gpu: this.cfg.get<GpuMode>("gpu") ?? "auto",

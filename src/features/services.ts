@@ -2,6 +2,7 @@
 import type * as vscode from "vscode";
 import type { Config } from "../client/config";
 import type { Log } from "../client/log";
+import type { ModelLibrary } from "../client/modelLibrary";
 import type { ModelProcess } from "../client/modelProcess";
 import type { ReasoningDisplay } from "./reasoningDisplay";
 
@@ -10,6 +11,8 @@ export interface Services {
     readonly log: Log;
     readonly config: Config;
     readonly modelProcess: ModelProcess;
+    /** The catalog, the models folder and the downloads running now. */
+    readonly models: ModelLibrary;
     /** The reasoning view, for requests started outside the chat (quick fixes, Explain Code). */
     readonly display: ReasoningDisplay;
 }

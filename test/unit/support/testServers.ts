@@ -25,6 +25,8 @@ export interface Route {
     /** Chunked body, paced: bytes per write and ms between writes (for cancel tests). */
     paceBytes?: number;
     paceMs?: number;
+    /** Answer 401 unless the request carries exactly this Authorization header (a gated repository). */
+    requireAuthorization?: string;
 }
 
 export interface RequestLog {
@@ -61,6 +63,10 @@ function handler(routes: Map<string, Route>, log: RequestLog[]) {
         const route = routes.get(path);
         if (!route) {
             res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+            return;
+        }
+        if (route.requireAuthorization !== undefined && req.headers.authorization !== route.requireAuthorization) {
+            res.writeHead(401, { "Content-Type": "text/plain" }).end("unauthorized");
             return;
         }
         if (route.redirectTo) {

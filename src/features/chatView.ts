@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { reportRequestError } from "../client/requestErrors";
 import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
+import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "./reasoningDisplay";
 import type { Services } from "./services";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
@@ -16,7 +17,7 @@ export function registerChatView(services: Services): vscode.Disposable {
     );
 }
 
-class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+class ChatViewProvider implements vscode.WebviewViewProvider, TurnRenderer, vscode.Disposable {
     private view: vscode.WebviewView | undefined;
     private running: vscode.CancellationTokenSource | undefined;
     private readonly disposables: vscode.Disposable[] = [];
@@ -30,8 +31,26 @@ class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable 
         view.webview.html = webviewHtml(view.webview, extensionUri, "R1 Reasoner");
         this.disposables.push(
             view.webview.onDidReceiveMessage((message: WebviewToHost) => this.onMessage(message)),
-            this.services.modelProcess.onStatus(() => this.postStatus())
+            this.services.modelProcess.onStatus(() => this.postStatus()),
+            view.onDidDispose(() => {
+                this.view = undefined;
+                this.ready = false;
+                this.services.display.setRenderer(undefined);
+            })
         );
+    }
+
+    private ready = false;
+
+    /** A request started elsewhere (quick fix, Explain Code) shown as a turn of the conversation. */
+    startTurn(info: ExternalTurnInfo): ExternalTurn {
+        const id = randomUUID();
+        this.post({ type: "turnStarted", id, prompt: info.title });
+        return {
+            progress: (progress) => this.post({ type: "progress", id, progress }),
+            finish: (result) => this.post({ type: "turnFinished", id, result }),
+            fail: (message) => this.post({ type: "turnFailed", id, message })
+        };
     }
 
     private post(message: HostToWebview): void {
@@ -49,6 +68,10 @@ class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable 
         switch (message.type) {
             case "ready":
                 this.postStatus();
+                if (!this.ready) {
+                    this.ready = true;
+                    this.services.display.setRenderer(this);
+                }
                 return;
             case "stop":
                 this.running?.cancel();

@@ -251,7 +251,9 @@ export class ModelProcess implements vscode.Disposable {
         const progressToken = randomUUID();
         const subscription = client.onProgress(reasonProgress, progressToken, onProgress);
         try {
-            return await this.call(() => client.sendRequest<ReasonResult>(Methods.reason, { ...params, partialResultToken: progressToken }, token));
+            const args = { ...params, partialResultToken: progressToken };
+            // A missing token must not be passed as one (the client would take it for a cancellation token).
+            return await this.call(() => (token ? client.sendRequest<ReasonResult>(Methods.reason, args, token) : client.sendRequest<ReasonResult>(Methods.reason, args)));
         } finally {
             subscription.dispose();
         }

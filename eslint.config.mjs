@@ -11,7 +11,7 @@ const nodeBuiltins = ["fs", "path", "os", "http", "https", "child_process", "net
     .flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
 
 export default tseslint.config(
-    { ignores: ["out/**", "dist/**", "media/dist/**", "node_modules/**", ".host/**", "test-results/**", "**/*.mjs", "**/*.js"] },
+    { ignores: ["out/**", "dist/**", "media/dist/**", "node_modules/**", ".host/**", "test-results/**", "test/host/sampleWorkspace/**", "**/*.mjs", "**/*.js"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

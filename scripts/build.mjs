@@ -66,20 +66,13 @@ function copyCodicons() {
     for (const f of ["codicon.css", "codicon.ttf"]) copyFileSync(join(from, f), join(to, f));
 }
 
-// A branch may not have every entry point yet (helpers build parts of the tree): skip missing ones.
-const present = configs.filter((c) => {
-    const entries = Array.isArray(c.entryPoints) ? c.entryPoints : Object.values(c.entryPoints);
-    const missing = entries.filter((e) => !existsSync(join(root, e)));
-    if (missing.length > 0) console.warn(`esbuild: skipping ${c.outfile ?? c.outdir}: missing ${missing.join(", ")}`);
-    return missing.length === 0;
-});
-
 copyCodicons();
 if (watch) {
-    for (const c of present) await (await esbuild.context(c)).watch();
+    for (const c of configs) await (await esbuild.context(c)).watch();
     console.log("esbuild: watching for changes");
 } else {
     const t0 = Date.now();
-    await Promise.all(present.map((c) => esbuild.build(c)));
-    console.log(`esbuild: built dist/, media/dist/ and out/ in ${Date.now() - t0} ms`);
+    await Promise.all(configs.map((c) => esbuild.build(c)));
+    // stderr, so that `npm run -s <script>` of a CLI that builds first prints only the CLI's own output
+    console.error(`esbuild: built dist/, media/dist/ and out/ in ${Date.now() - t0} ms`);
 }

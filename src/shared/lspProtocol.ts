@@ -88,8 +88,16 @@ export type ReasonNotice =
     | { kind: "modelLoading"; model: string }
     | { kind: "info"; message: string };
 
-/** Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched. */
+/**
+ * Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched.
+ * Apply in this order: `answerRetracted`, then `thought`, then `answer`.
+ */
 export interface ReasonProgress {
+    /**
+     * The answer shown so far was still reasoning (the model wrote another `</think>` later; R1's rule is that the
+     * answer follows the last one): clear it. Its text is repeated at the start of `thought`.
+     */
+    answerRetracted?: true;
     /** New thought text since the previous progress message. */
     thought?: string;
     /** New answer text since the previous progress message. */
@@ -144,6 +152,22 @@ export interface ServerStatus {
     pid: number;
 }
 
+/** What this machine can run, as measured by llama.cpp in the model process (for the model picker). */
+export interface MachineReport {
+    backend: "cuda" | "vulkan" | "metal" | "cpu";
+    gpuNames: string[];
+    /** 0 without a GPU. */
+    vramBytes: number;
+    freeVramBytes: number;
+    /** Apple silicon and other unified-memory GPUs share RAM with the CPU. */
+    unifiedMemory: boolean;
+    ramBytes: number;
+    freeRamBytes: number;
+    cpuCores: number;
+    /** Set when llama.cpp could not start (no binary): the figures then come from the OS only. */
+    error?: string;
+}
+
 export interface LoadModelParams {
     modelPath: string;
 }
@@ -161,6 +185,8 @@ export const Methods = {
     unloadModel: "r1/unloadModel",
     /** client → server request (ReasonParams + partialResultToken): streams ReasonProgress, returns ReasonResult. */
     reason: "r1/reason",
+    /** client → server request: MachineReport (GPU, VRAM, RAM as llama.cpp sees them). */
+    machineInfo: "r1/machineInfo",
     /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
     statusChanged: "r1/statusChanged"
 } as const;

@@ -1,8 +1,9 @@
-// The list of turns in the chat view: routes host messages to reply views by turn id and reports code
-// block actions and link clicks back. The lead's chat view (input box, welcome page) builds on this.
+// The turns of the chat view: the user's request and the reply for each turn id, drawn from the host's
+// messages (src/shared/webviewProtocol.ts); code block actions and link clicks go back to the host.
+// Keeps the transcript scrolled to the end while replies stream, unless the user scrolls up.
+import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
 import { FrameScheduler } from "./frameScheduler";
 import { ReplyView } from "./replyView";
-import type { HostToWebviewMessage, WebviewToHostMessage } from "./replyProtocol";
 import { StickToBottom } from "./stickToBottom";
 import { renderUserTurn } from "./userTurnView";
 
@@ -12,66 +13,70 @@ export class ConversationView {
     private readonly replies = new Map<string, ReplyView>();
     private readonly scroll: StickToBottom;
 
-    constructor(container: HTMLElement, private readonly post: (message: WebviewToHostMessage) => void) {
+    /**
+     * `container` receives the turns; `scroller` is the element that scrolls them (default: the page).
+     * `post` sends messages to the host.
+     */
+    constructor(container: HTMLElement, private readonly post: (message: WebviewToHost) => void, scroller?: HTMLElement) {
         this.element = document.createElement("div");
         this.element.className = "r1-conversation";
-        this.element.setAttribute("role", "list");
         container.append(this.element);
-        const page = document.scrollingElement ?? document.documentElement;
-        this.scroll = new StickToBottom(page, { events: window, content: this.element });
+        this.scroll = scroller
+            ? new StickToBottom(scroller, { content: this.element })
+            : new StickToBottom(document.scrollingElement ?? document.documentElement, { events: window, content: this.element });
     }
 
-    /** The reply view of a turn (for the chat view and tests). */
-    reply(turnId: string): ReplyView | undefined {
-        return this.replies.get(turnId);
+    /** The reply view of a turn. */
+    reply(id: string): ReplyView | undefined {
+        return this.replies.get(id);
     }
 
-    handle(message: HostToWebviewMessage): void {
+    /** Draws a host message; returns false for messages that are not about turns (e.g. status). */
+    handle(message: HostToWebview): boolean {
         switch (message.type) {
-            case "request":
-                this.element.append(renderUserTurn(message.text));
-                this.scroll.pin();
-                break;
-            case "replyStart":
-                this.start(message.turnId, message.thoughtBudget, message.model);
-                break;
-            case "replyProgress": {
-                const reply = this.replies.get(message.turnId);
-                if (!reply) return;
-                if (message.thought) reply.appendThought(message.thought);
-                if (message.answer) reply.appendAnswer(message.answer);
-                reply.setThoughtState(message.thoughtState);
-                reply.setStats(message.stats);
-                for (const notice of message.notices ?? []) reply.addNotice(notice);
-                break;
-            }
-            case "replyEnd":
-                this.replies.get(message.turnId)?.finish(message);
-                break;
-            case "turnRestore": {
-                this.element.append(renderUserTurn(message.request));
-                this.start(message.turnId, message.thoughtBudget, message.model).restore(message);
-                break;
-            }
+            case "turnStarted":
+                this.request(message.prompt);
+                this.start(message.id, message.thoughtBudget ?? 0, message.model);
+                return true;
+            case "progress":
+                this.replies.get(message.id)?.applyProgress(message.progress);
+                return true;
+            case "turnFinished":
+                this.replies.get(message.id)?.finish(message.result);
+                return true;
+            case "turnFailed":
+                this.replies.get(message.id)?.finish({ stopReason: "error", error: message.message });
+                return true;
+            case "turnRestored":
+                this.request(message.prompt);
+                this.start(message.id, message.thoughtBudget ?? 0, message.result.model).restore(message.result);
+                return true;
             case "clear":
                 for (const reply of this.replies.values()) reply.dispose();
                 this.replies.clear();
                 this.element.replaceChildren();
-                break;
+                return true;
+            default:
+                return false;
         }
     }
 
-    private start(turnId: string, thoughtBudget: number, model: string | undefined): ReplyView {
-        this.replies.get(turnId)?.dispose();
+    private request(prompt: string): void {
+        if (prompt.trim()) this.element.append(renderUserTurn(prompt));
+        this.scroll.pin(); // a new turn: follow it
+    }
+
+    private start(id: string, thoughtBudget: number, model: string | undefined): ReplyView {
+        this.replies.get(id)?.dispose();
         const reply = new ReplyView({
             scheduler: this.scheduler,
             thoughtBudget,
             model,
-            onCodeAction: (r) => this.post({ type: "codeAction", turnId, ...r }),
+            onCodeAction: (r) => this.post({ type: "codeAction", id, ...r }),
             onOpenLink: (url) => this.post({ type: "openLink", url })
         });
-        reply.element.dataset.turnId = turnId;
-        this.replies.set(turnId, reply);
+        reply.element.dataset.turnId = id;
+        this.replies.set(id, reply);
         this.element.append(reply.element);
         return reply;
     }

@@ -109,6 +109,27 @@ export class MarkdownStream {
         this.markDirty();
     }
 
+    /** Forgets everything: the answer is empty again and streaming may start over. */
+    reset(): void {
+        this.scheduler.cancel(this.task);
+        this.element.replaceChildren();
+        this.source = "";
+        this.heldCarriageReturn = false;
+        this.committedLength = 0;
+        this.blocks.length = 0;
+        this.committedLinks = Object.create(null) as Links;
+        this.linkSig = "";
+        this.tailNodes = [];
+        this.chunk = undefined;
+        this.chunkBlocks = 0;
+        this.committedCodeCount = 0;
+        this.codeBlocks.length = 0;
+        this.finished = false;
+        this.dirty = false;
+        this.notBefore = 0;
+        this.onRender?.();
+    }
+
     /**
      * Renders a complete text in one pass (restored history, or a reply that arrives whole): one lexer run,
      * one render, one sanitization. Also the reference the incremental path is tested against.
@@ -124,6 +145,7 @@ export class MarkdownStream {
         this.removeTail();
         this.element.replaceChildren();
         this.chunk = undefined;
+        this.chunkBlocks = 0;
         this.codeBlocks.length = 0;
         const tokens = lexMarkdown(this.source);
         const ctx: RenderContext = { nextCodeIndex: 0, final: true, codeBlocks: [] };

@@ -1,6 +1,15 @@
 // Text and icon for each notice a reply can show. Notice fields may contain model text (the repeated
 // phrase of a loop): they are only ever set as textContent.
-import type { ReplyNotice } from "./replyProtocol";
+import type { ReasonNotice } from "../shared/lspProtocol";
+
+/** Notices a reply can show: the engine's, plus states the webview itself recognizes. */
+export type ReplyNotice =
+    | ReasonNotice
+    /** The answer so far was retracted (the model wrote `</think>` later, e.g. without an opening `<think>`). */
+    | { kind: "thinkTagOnly" }
+    | { kind: "stoppedByUser" }
+    | { kind: "maxTokens"; maxTokens?: number }
+    | { kind: "error"; message: string };
 
 export type NoticeTone = "info" | "warning" | "error";
 
@@ -34,7 +43,7 @@ export function describeNotice(notice: ReplyNotice): NoticeView {
         case "info":
             return { icon: "info", tone: "info", text: clip(notice.message, 300) };
         case "thinkTagOnly":
-            return { icon: "info", tone: "info", text: "The model skipped its opening <think> tag: the text before </think> is shown as its thinking." };
+            return { icon: "info", tone: "info", text: "The model was still reasoning (it wrote </think> later, without an opening <think>): that text moved into its thinking." };
         case "stoppedByUser":
             return { icon: "debug-stop", tone: "info", text: "Stopped by you." };
         case "maxTokens":

@@ -1,15 +1,15 @@
 // One assistant reply: a header, the thinking block, notices, and the markdown answer with code block
-// toolbars. The chat view drives it with the engine's stream (appendThought / appendAnswer / setStats /
-// setThoughtState / addNotice / finish) or renders a finished turn at once (restore).
+// toolbars. The chat view drives it with the engine's stream (applyProgress, or appendThought /
+// appendAnswer / setStats / setThoughtState / addNotice / retractAnswer one by one, then finish) or renders
+// a finished turn at once (restore).
 //
 // Nothing here posts to the host directly: code block buttons and link clicks go to the callbacks given
 // at construction, so the chat view decides how they reach the extension.
-import type { ReasonStats, StopReason, ThoughtState } from "../shared/lspProtocol";
+import type { ReasonProgress, ReasonStats, StopReason, ThoughtState } from "../shared/lspProtocol";
 import { codeActionFromEvent, flashDone, type CodeActionRequest } from "./codeBlocks";
 import type { FrameScheduler } from "./frameScheduler";
 import { MarkdownStream } from "./markdownStream";
-import { isThoughtNotice, noticeKey, renderNotice } from "./notices";
-import type { ReplyNotice } from "./replyProtocol";
+import { isThoughtNotice, noticeKey, renderNotice, type ReplyNotice } from "./notices";
 import { ThoughtView } from "./thoughtView";
 
 export interface ReplyCallbacks {
@@ -29,7 +29,7 @@ export interface ReplyViewOptions extends ReplyCallbacks {
     onRender?: () => void;
 }
 
-/** How a reply ended. */
+/** How a reply ended (a ReasonResult fits). */
 export interface ReplyEnd {
     stopReason: StopReason;
     thoughtState?: ThoughtState;
@@ -37,6 +37,11 @@ export interface ReplyEnd {
     notices?: ReplyNotice[];
     /** Shown when stopReason is "error". */
     error?: string;
+    /** The final thought and answer: when given and different from what streamed, they replace it. */
+    reasoning?: string;
+    answer?: string;
+    /** Model name for the header, when the reply did not start with one. */
+    model?: string;
 }
 
 /** A finished turn, rendered in one pass. */
@@ -55,6 +60,7 @@ export class ReplyView {
     readonly element: HTMLElement;
     readonly thought: ThoughtView;
     readonly answer: MarkdownStream;
+    private readonly header: HTMLElement;
     private readonly thoughtNotices: HTMLElement;
     private readonly endNotices: HTMLElement;
     private readonly shownNotices = new Set<string>();
@@ -67,6 +73,7 @@ export class ReplyView {
         this.element.setAttribute("aria-label", "R1 reply");
 
         const header = el("header", "r1-turn-header");
+        this.header = header;
         const avatar = el("span", "r1-avatar r1-avatar-model");
         const glyph = el("span", "codicon codicon-sparkle");
         glyph.setAttribute("aria-hidden", "true");
@@ -74,11 +81,7 @@ export class ReplyView {
         const name = el("span", "r1-turn-name");
         name.textContent = "R1 Reasoner";
         header.append(avatar, name);
-        if (options.model) {
-            const model = el("span", "r1-turn-detail");
-            model.textContent = options.model;
-            header.append(model);
-        }
+        if (options.model) this.setModel(options.model);
 
         this.thought = new ThoughtView(options.scheduler, options.thoughtBudget ?? 0, options.onRender);
         this.thought.element.hidden = true;
@@ -92,6 +95,39 @@ export class ReplyView {
         this.element.addEventListener("keydown", (e) => {
             if (e.key === "Enter") this.onLinkEvent(e);
         });
+    }
+
+    /** Applies one batch of the engine's stream, in the documented order: retraction, thought, answer. */
+    applyProgress(progress: ReasonProgress & { notices?: ReplyNotice[] }): void {
+        if (progress.answerRetracted) this.retractAnswer();
+        if (progress.thought) this.appendThought(progress.thought);
+        if (progress.answer) this.appendAnswer(progress.answer);
+        this.setThoughtState(progress.thoughtState);
+        this.setStats(progress.stats);
+        for (const notice of progress.notices ?? []) this.addNotice(notice);
+    }
+
+    /** Shows the model name in the header. */
+    setModel(model: string): void {
+        let detail = this.header.querySelector<HTMLElement>(".r1-turn-detail");
+        if (!detail) {
+            detail = el("span", "r1-turn-detail");
+            this.header.append(detail);
+        }
+        detail.textContent = model;
+    }
+
+    /**
+     * The answer shown so far was still reasoning (the model wrote `</think>` later): clear it; the engine
+     * repeats its text at the start of the next thought delta. The thinking block goes live again.
+     */
+    retractAnswer(): void {
+        this.answer.reset();
+        this.answerStarted = false;
+        this.thoughtState = "thinking";
+        this.thought.element.hidden = false;
+        this.thought.reopen();
+        this.addNotice({ kind: "thinkTagOnly" });
     }
 
     appendThought(text: string): void {
@@ -160,6 +196,21 @@ export class ReplyView {
     finish(end: ReplyEnd): void {
         if (this.finished) return;
         this.finished = true;
+        if (end.model && !this.header.querySelector(".r1-turn-detail")) this.setModel(end.model);
+        // The final texts are authoritative: if what streamed differs (a lost or reordered batch), redraw.
+        const same = (a: string, b: string) => a.replace(/\r\n?/g, "\n").trim() === b.replace(/\r\n?/g, "\n").trim();
+        if (end.reasoning !== undefined && !same(end.reasoning, this.thought.text)) {
+            this.thought.replaceText(end.reasoning);
+            this.thought.element.hidden = end.reasoning.trim().length === 0;
+        }
+        if (end.answer !== undefined && !same(end.answer, this.answer.text)) {
+            this.answer.renderComplete(end.answer);
+            if (/\S/.test(end.answer) && !this.answerStarted) {
+                this.answerStarted = true;
+                this.endThought("ended");
+                this.thought.autoCollapse();
+            }
+        }
         if (end.stats) this.setStats(end.stats);
         if (end.thoughtState) this.setThoughtState(end.thoughtState);
         for (const notice of end.notices ?? []) this.addNotice(notice);

@@ -160,6 +160,32 @@ export class ThoughtView {
         this.scheduler.schedule(this.task);
     }
 
+    /** The thought goes on after all (the answer so far was retracted into it): back to the live state. */
+    reopen(): void {
+        if (!this.endState) return;
+        this.endState = undefined;
+        this.endedAt = undefined;
+        this.element.classList.add("r1-thinking");
+        this.element.classList.remove("r1-thought-unfinished");
+        if (this.startedAt !== undefined && this.ticker === undefined) this.ticker = setInterval(() => this.scheduler.schedule(this.task), 1000);
+        if (!this.userToggled) this.setExpanded(true);
+        this.scheduler.schedule(this.task);
+    }
+
+    /** Replaces the whole text (the host's final text differs from what streamed). */
+    replaceText(text: string): void {
+        this.content.replaceChildren();
+        this.chunk = undefined;
+        this.chunkParagraphs = 0;
+        this.paragraph = undefined;
+        this.line = undefined;
+        this.newlines = 0;
+        this.chars = 0;
+        this.pending = text;
+        this.received = text;
+        this.scheduler.schedule(this.task);
+    }
+
     /** Collapses to the summary line, unless the user has opened or closed the block themselves. */
     autoCollapse(): void {
         if (!this.userToggled) this.setExpanded(false);

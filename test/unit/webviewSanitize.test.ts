@@ -10,8 +10,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { Harness, harnessUnavailable, launchBrowser, stats } from "../webview/harness";
+import { Harness, harnessUnavailable, launchBrowser } from "../webview/harness";
 import { hostileVectors } from "../webview/hostileVectors";
+import { msg, stats } from "../webview/messages";
 import { randomChunks, seededRandom } from "../webview/tokenize";
 
 const unavailable = harnessUnavailable();
@@ -48,14 +49,13 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
             const label = `#${i} [${vector.category}] ${JSON.stringify(vector.text)}`;
             const streamed = `stream-${i}`;
             await h.streamAnswer(streamed, randomChunks(`Answer:\n\n${vector.text}\n\nEnd.`, random, 9), 1, 0);
-            await h.post({
-                type: "turnRestore", turnId: `whole-${i}`, request: vector.text, thoughtBudget: 0, model: vector.text,
-                reasoning: vector.text, answer: vector.text, thoughtState: "ended", stopReason: "loop", stats: stats(5, 5),
+            await h.post(msg.restore(`whole-${i}`, {
+                prompt: vector.text, model: vector.text, reasoning: vector.text, answer: vector.text, stopReason: "loop", stats: stats(5, 5),
                 notices: [{ kind: "loopStopped", repeated: vector.text }, { kind: "info", message: vector.text }, { kind: "languageSwitch", from: vector.text, to: vector.text }]
-            });
-            await h.post({ type: "replyStart", turnId: `thought-${i}`, thoughtBudget: 100, model: vector.text });
-            await h.post({ type: "replyProgress", turnId: `thought-${i}`, thought: vector.text, thoughtState: "thinking", stats: stats(3) });
-            await h.post({ type: "replyEnd", turnId: `thought-${i}`, stopReason: "error", thoughtState: "unclosed", stats: stats(3), error: vector.text });
+            }));
+            await h.post(msg.start(`thought-${i}`, { prompt: vector.text, thoughtBudget: 100, model: vector.text }));
+            await h.post(msg.progress(`thought-${i}`, { thought: vector.text, thoughtState: "thinking", stats: stats(3) }));
+            await h.post(msg.fail(`thought-${i}`, vector.text));
             await h.settle(2);
             for (const turn of [streamed, `whole-${i}`, `thought-${i}`]) {
                 assert.deepEqual(await h.audit(`.r1-reply[data-turn-id="${turn}"]`), [], `${label} (${turn})`);
@@ -66,7 +66,7 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
             assert.equal(await h.value(`document.querySelector('.r1-reply[data-turn-id="thought-${i}"] .r1-thought-text').textContent`), vector.text.replace(/^\s+/, "").replace(/\n+/g, ""), label);
             if (i % 25 === 24) {
                 assert.deepEqual(await h.audit(), []);
-                await h.post({ type: "clear" });
+                await h.post(msg.clear());
             }
         }
         // Late effects: image errors, frame loads, timers, meta refreshes.
@@ -81,10 +81,10 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
     });
 
     test("clicking and pressing Enter on everything rendered only asks to open http(s) URLs", async () => {
-        await h.post({ type: "clear" });
+        await h.post(msg.clear());
         const before = (await h.posted()).length;
         for (const [i, vector] of hostileVectors.entries()) {
-            await h.post({ type: "turnRestore", turnId: `click-${i}`, request: "", thoughtBudget: 0, reasoning: "", answer: vector.text, thoughtState: "none", stopReason: "eos", stats: stats(), notices: [] });
+            await h.post(msg.restore(`click-${i}`, { answer: vector.text }));
         }
         await h.settle();
         // Every element of the rendered markdown gets synthetic clicks and Enter; links and blocked links
@@ -112,7 +112,7 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
     });
 
     test("dangerous links become plain text, safe ones stay links, raw HTML is shown as text", async () => {
-        await h.post({ type: "clear" });
+        await h.post(msg.clear());
         const answer = [
             "[js](javascript:alert(1)) [cmd](command:workbench.action.reloadWindow) [vs](vscode:extension/x) [data](data:text/html,x) [file](file:///etc/passwd)",
             "",
@@ -122,7 +122,7 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
             "",
             "![logo](https://evil.test/logo.png)"
         ].join("\n");
-        await h.post({ type: "turnRestore", turnId: "policy", request: "", thoughtBudget: 0, reasoning: "", answer, thoughtState: "none", stopReason: "eos", stats: stats(), notices: [] });
+        await h.post(msg.restore("policy", { answer }));
         await h.settle();
         const md = h.page.locator(".r1-reply[data-turn-id=policy] .r1-markdown");
         assert.deepEqual(await md.locator(".r1-link-blocked").allTextContents(), ["js", "cmd", "vs", "data", "file"]);
@@ -138,7 +138,7 @@ describe("webview sanitization in headless Chromium", { skip: unavailable }, () 
         const strict = await Harness.open(browser, { csp: true });
         try {
             for (const [i, vector] of hostileVectors.entries()) {
-                await strict.post({ type: "turnRestore", turnId: `csp-${i}`, request: vector.text, thoughtBudget: 0, reasoning: vector.text, answer: vector.text, thoughtState: "ended", stopReason: "eos", stats: stats(), notices: [] });
+                await strict.post(msg.restore(`csp-${i}`, { prompt: vector.text, reasoning: vector.text, answer: vector.text }));
             }
             await strict.settle();
             assert.deepEqual(await strict.audit(), []);

@@ -1,5 +1,6 @@
-// Opens the real webview bundle (media/dist/webview.js + webview.css) standalone in headless Chromium,
-// in a page that stands in for VS Code's webview frame (test/webview/page/harnessPage.ts). Used by the
+// Opens the real webview bundle (media/dist/webview.js + webview.css, with media/chat.css and codicons, as
+// src/features/webviewHtml.ts loads them) standalone in headless Chromium, in a page that stands in for
+// VS Code's webview frame (test/webview/page/harnessPage.ts). Used by the
 // webview tests and by bench/webview.ts.
 //
 // The page is served from a made-up origin through Playwright's request interception: nothing listens on
@@ -80,11 +81,12 @@ ${options.csp === false ? "" : `<meta http-equiv="Content-Security-Policy" conte
 <title>R1 Reasoner webview harness</title>
 <link rel="stylesheet" href="${origin}/vscode-default.css">
 <link rel="stylesheet" href="${origin}/media/dist/codicon.css">
+<link rel="stylesheet" href="${origin}/media/chat.css">
 <link rel="stylesheet" href="${origin}/media/dist/webview.css">
 <script type="application/json" id="r1-harness-config">${config}</script>
 </head>
 <body>
-<div id="r1-root"></div>
+<div id="app"></div>
 <script nonce="${nonce}" src="${origin}/harness-page.js"></script>
 <script nonce="${nonce}" src="${origin}/media/dist/webview.js"></script>
 </body>
@@ -123,7 +125,7 @@ export class Harness {
             if (path === "/harness-page.js") return send(harnessPageScript(), contentTypes.js);
             if (path === "/vscode-default.css") return send(vscodeDefaultCss, contentTypes.css);
             const file = join(repoRoot, path);
-            if (path.startsWith("/media/dist/") && !path.includes("..") && existsSync(file)) {
+            if ((path.startsWith("/media/dist/") || path === "/media/chat.css") && !path.includes("..") && existsSync(file)) {
                 return send(readFileSync(file), contentTypes[path.split(".").pop() ?? ""] ?? "application/octet-stream");
             }
             harness.strayRequests.push(url);
@@ -231,19 +233,4 @@ export interface HarnessWindow {
 export interface StreamAnswerResult {
     mismatches: { chunk: number; prefix: string; got: string; want: string }[];
     final: string;
-}
-
-/** Message helpers: the draft protocol of src/webview/replyProtocol.ts. */
-export const stats = (thoughtTokens = 0, answerTokens = 0) => ({
-    thoughtTokens, answerTokens, promptTokens: 20, reusedPromptTokens: 0, tokensPerSecond: 31.5, elapsedMs: 1000
-});
-
-export function streamMessages(turnId: string, parts: { thought?: string[]; answer?: string[] }, end = true, thoughtBudget = 4096): unknown[] {
-    const out: unknown[] = [{ type: "replyStart", turnId, thoughtBudget, model: "DeepSeek-R1-Distill-Qwen-7B Q4_K_M" }];
-    let t = 0;
-    let a = 0;
-    for (const chunk of parts.thought ?? []) out.push({ type: "replyProgress", turnId, thought: chunk, thoughtState: "thinking", stats: stats(++t, 0) });
-    for (const chunk of parts.answer ?? []) out.push({ type: "replyProgress", turnId, answer: chunk, thoughtState: "ended", stats: stats(t, ++a) });
-    if (end) out.push({ type: "replyEnd", turnId, stopReason: "eos", thoughtState: parts.thought?.length ? "ended" : "none", stats: stats(t, a) });
-    return out;
 }

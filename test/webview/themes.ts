@@ -56,6 +56,9 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-keybindingTable-headerBackground": "#cccccc0a",
             "--vscode-sideBarSectionHeader-background": "#181818",
             "--vscode-input-background": "#313131",
+            "--vscode-input-foreground": "#cccccc",
+            "--vscode-input-border": "#3c3c3c",
+            "--vscode-input-placeholderForeground": "#989898",
             "--vscode-scrollbarSlider-background": "#79797966",
             "--vscode-scrollbarSlider-hoverBackground": "#646464b3",
             "--vscode-scrollbarSlider-activeBackground": "#bfbfbf66"
@@ -96,6 +99,9 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-keybindingTable-headerBackground": "#3b3b3b0a",
             "--vscode-sideBarSectionHeader-background": "#f8f8f8",
             "--vscode-input-background": "#ffffff",
+            "--vscode-input-foreground": "#3b3b3b",
+            "--vscode-input-border": "#cecece",
+            "--vscode-input-placeholderForeground": "#767676",
             "--vscode-scrollbarSlider-background": "#64646466",
             "--vscode-scrollbarSlider-hoverBackground": "#646464b3",
             "--vscode-scrollbarSlider-activeBackground": "#00000099"
@@ -133,6 +139,9 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-progressBar-background": "#6fc3df",
             "--vscode-testing-iconPassed": "#73c991",
             "--vscode-input-background": "#000000",
+            "--vscode-input-foreground": "#ffffff",
+            "--vscode-input-border": "#6fc3df",
+            "--vscode-input-placeholderForeground": "#ffffffb3",
             "--vscode-scrollbarSlider-background": "#6fc3df99",
             "--vscode-scrollbarSlider-hoverBackground": "#6fc3dfcc",
             "--vscode-scrollbarSlider-activeBackground": "#6fc3df"

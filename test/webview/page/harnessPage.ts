@@ -2,7 +2,7 @@
 // (theme variables, body class, acquireVsCodeApi), sets traps for hostile content, times the webview's
 // animation-frame work, and exposes helpers to the tests as `window.r1Harness`.
 
-export {};
+import { msg, stats } from "../messages";
 
 interface HarnessConfig {
     bodyClass: string;
@@ -35,7 +35,7 @@ interface StreamSpec {
 }
 
 interface StreamResult {
-    /** ms the final message (replyEnd: render everything as final) took to handle. */
+    /** ms the final message (turnFinished: render everything as final) took to handle. */
     finishMs: number;
     frames: FrameRecord[];
     longTasks: number[];
@@ -213,7 +213,7 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         observers.push(o);
     }
     if (spec.markEvery) console.timeStamp("r1:0");
-    post({ type: "replyStart", turnId: spec.turnId, thoughtBudget: spec.thoughtBudget, model: "synthetic" });
+    post(msg.start(spec.turnId, { prompt: "Benchmark", thoughtBudget: spec.thoughtBudget, model: "synthetic" }));
     const total = spec.thought.length + spec.answer.length;
     const records: FrameRecord[] = [];
     const t0 = performance.now();
@@ -252,17 +252,12 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
             }
             const elapsedMs = performance.now() - t0;
             const d0 = performance.now();
-            post({
-                type: "replyProgress",
-                turnId: spec.turnId,
+            post(msg.progress(spec.turnId, {
                 thought: thought || undefined,
                 answer: answer || undefined,
                 thoughtState: answer ? "ended" : "thinking",
-                stats: {
-                    thoughtTokens, answerTokens, promptTokens: 100, reusedPromptTokens: 0,
-                    tokensPerSecond: (end * 1000) / Math.max(1, elapsedMs), elapsedMs
-                }
-            });
+                stats: stats(thoughtTokens, answerTokens, { tokensPerSecond: (end * 1000) / Math.max(1, elapsedMs), elapsedMs })
+            }));
             pendingDispatch = performance.now() - d0;
             if (spec.markEvery && Math.floor(end / spec.markEvery) > Math.floor(sent / spec.markEvery)) {
                 console.timeStamp(`r1:${Math.floor(end / spec.markEvery) * spec.markEvery}`);
@@ -275,10 +270,7 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         nativeRaf(tick);
     });
     const f0 = performance.now();
-    post({
-        type: "replyEnd", turnId: spec.turnId, stopReason: "eos", thoughtState: "ended",
-        stats: { thoughtTokens, answerTokens, promptTokens: 100, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: performance.now() - t0 }
-    });
+    post(msg.finish(spec.turnId, { reasoning: spec.thought.join(""), answer: spec.answer.join(""), stats: stats(thoughtTokens, answerTokens, { elapsedMs: performance.now() - t0 }) }));
     const finishMs = performance.now() - f0;
     await frames(2);
     if (spec.markEvery) console.timeStamp("r1:-1"); // end of the measured stream
@@ -288,18 +280,12 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
     return { frames: records, longTasks, longFrames, finishMs };
 }
 
-const stableStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 1, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
-
 /** The answer HTML of a one-pass render of `text` (a restored turn), the reference for incremental renders. */
 function renderFull(text: string, normalized = false): string {
-    post({
-        type: "turnRestore", turnId: "__reference", request: "", thoughtBudget: 0, reasoning: "", answer: text,
-        thoughtState: "none", stopReason: "eos", stats: stableStats, notices: []
-    });
+    post(msg.restore("__reference", { answer: text }));
     const root = reply("__reference")?.querySelector(".r1-markdown");
     const html = normalized ? normalizedAnswer(root) : root?.innerHTML ?? "";
     reply("__reference")?.remove();
-    for (const r of document.querySelectorAll(".r1-request")) if (r.textContent === "You") r.remove();
     return html;
 }
 
@@ -326,12 +312,12 @@ function streamAnswer(turnId: string, chunks: string[], renderEvery = 1, compare
     setManual(true);
     const mismatches: Mismatch[] = [];
     try {
-        post({ type: "replyStart", turnId, thoughtBudget: 0 });
+        post(msg.start(turnId));
         let text = "";
         let renders = 0;
         for (let i = 0; i < chunks.length; i++) {
             text += chunks[i];
-            post({ type: "replyProgress", turnId, answer: chunks[i], thoughtState: "none", stats: stableStats });
+            post(msg.progress(turnId, { answer: chunks[i], thoughtState: "none" }));
             if ((i + 1) % renderEvery !== 0) continue;
             runFrame();
             renders++;
@@ -341,7 +327,7 @@ function streamAnswer(turnId: string, chunks: string[], renderEvery = 1, compare
                 if (got !== want && mismatches.length < 3) mismatches.push({ chunk: i, prefix: text, got, want });
             }
         }
-        post({ type: "replyEnd", turnId, stopReason: "eos", thoughtState: "none", stats: stableStats });
+        post(msg.finish(turnId, { reasoning: "", answer: text }));
         runFrame();
         const final = reply(turnId)?.querySelector(".r1-markdown")?.innerHTML ?? "";
         const want = renderFull(text);

@@ -1,0 +1,63 @@
+// The model's state in the status bar: what is loaded, where it runs, and whether it is thinking.
+// Clicking it opens "R1: Select Model".
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import type { ServerStatus } from "../shared/lspProtocol";
+
+export class StatusBar implements vscode.Disposable {
+    private readonly item: vscode.StatusBarItem;
+
+    constructor() {
+        this.item = vscode.window.createStatusBarItem("r1.status", vscode.StatusBarAlignment.Right, 100);
+        this.item.name = "R1 Reasoner";
+        this.item.command = "r1.selectModel";
+        this.item.show();
+    }
+
+    update(status: ServerStatus | undefined, configuredModel: string): void {
+        const configuredName = configuredModel ? basename(configuredModel).replace(/\.gguf$/i, "") : "";
+        const name = status?.model?.name ?? configuredName;
+        this.item.backgroundColor = undefined;
+        switch (status?.state) {
+            case "loading":
+                this.item.text = `$(sync~spin) R1: loading ${configuredName || "model"}…`;
+                break;
+            case "generating":
+                this.item.text = `$(loading~spin) R1: ${name} thinking`;
+                break;
+            case "ready":
+                this.item.text = `$(hubot) R1: ${name}`;
+                break;
+            case "error":
+                this.item.text = `$(error) R1: ${name || "error"}`;
+                this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
+                break;
+            default:
+                this.item.text = configuredName ? `$(hubot) R1: ${configuredName} (not loaded)` : "$(hubot) R1: select a model";
+        }
+        this.item.tooltip = tooltip(status, configuredModel);
+    }
+
+    dispose(): void {
+        this.item.dispose();
+    }
+}
+
+function tooltip(status: ServerStatus | undefined, configuredModel: string): vscode.MarkdownString {
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown("**R1 Reasoner**\n\n");
+    if (status?.model && status.engine) {
+        const e = status.engine;
+        md.appendMarkdown(`Model: ${status.model.name}${status.model.reasoningTemplate ? "" : " (no R1 template)"}\n\n`);
+        md.appendMarkdown(`Backend: ${e.backend}${e.gpuName ? ` (${e.gpuName})` : ""} · GPU layers ${e.gpuLayers}/${e.totalLayers}\n\n`);
+        md.appendMarkdown(`Context: ${e.contextSize} tokens · Threads: ${e.threads} · Loaded in ${(e.loadMs / 1000).toFixed(1)} s\n\n`);
+    } else if (configuredModel) {
+        md.appendMarkdown(`Model: ${configuredModel} (loads on first use)\n\n`);
+    } else {
+        md.appendMarkdown("No model selected.\n\n");
+    }
+    if (status?.error) md.appendMarkdown(`Error: ${status.error}\n\n`);
+    if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${(status.rssBytes / 2 ** 20).toFixed(0)} MiB (pid ${status.pid})\n\n`);
+    md.appendMarkdown("Click to select a model.");
+    return md;
+}

@@ -1,0 +1,69 @@
+// R1 Reasoner: activate() wires the features to the model process; deactivate() stops the process.
+import * as vscode from "vscode";
+import { Config } from "./client/config";
+import { Log } from "./client/log";
+import { ModelLibrary } from "./client/modelLibrary";
+import { ModelProcess } from "./client/modelProcess";
+import { StatusBar } from "./client/statusBar";
+import { registerChatView } from "./features/chatView";
+import { registerGettingStarted } from "./features/gettingStarted";
+import { registerHuggingFaceToken } from "./features/huggingFaceToken";
+import { registerManageModels } from "./features/manageModels";
+import { registerModelProcessCommands } from "./features/modelProcessCommands";
+import { registerSelectModel } from "./features/selectModel";
+import { ReasoningDisplay } from "./features/reasoningDisplay";
+import type { Services } from "./features/services";
+
+let modelProcess: ModelProcess | undefined;
+
+export interface R1ExtensionApi {
+    /** For tests and other extensions: the supervised model process. */
+    readonly modelProcess: ModelProcess;
+}
+
+export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
+    const log = new Log();
+    const config = new Config();
+    modelProcess = new ModelProcess(context.asAbsolutePath("dist/server.js"), log, () => config.engine());
+    const statusBar = new StatusBar();
+    const models = new ModelLibrary(context, config);
+    const display = new ReasoningDisplay();
+    const services: Services = { context, log, config, modelProcess, models, display };
+    context.subscriptions.push(log, modelProcess, statusBar, models, display);
+
+    const features: Array<[string, (s: Services) => vscode.Disposable]> = [
+        ["model process commands", registerModelProcessCommands],
+        ["select model", registerSelectModel],
+        ["manage models", registerManageModels],
+        ["hugging face token", registerHuggingFaceToken],
+        ["getting started", registerGettingStarted],
+        ["chat view", registerChatView]
+    ];
+    for (const [name, register] of features) {
+        try {
+            context.subscriptions.push(register(services));
+        } catch (error) {
+            log.error(`Feature "${name}" failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+    }
+
+    const mp = modelProcess;
+    statusBar.update(undefined, config.modelPath);
+    context.subscriptions.push(
+        mp.onStatus((status) => statusBar.update(status, config.modelPath)),
+        vscode.workspace.onDidChangeConfiguration(async (e) => {
+            if (Config.needsRestart(e) && mp.running) await mp.restart();
+            else if (Config.affectsEngine(e)) await mp.configure();
+            if (e.affectsConfiguration("r1.modelPath")) statusBar.update(mp.status, config.modelPath);
+        })
+    );
+    // Start the process in the background: the first request should not wait for it.
+    void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
+    log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
+    return { modelProcess: mp };
+}
+
+export async function deactivate(): Promise<void> {
+    await modelProcess?.stop();
+    modelProcess = undefined;
+}

@@ -1,0 +1,18 @@
+// What every feature gets from activate(): the few long-lived objects of the extension.
+import type * as vscode from "vscode";
+import type { Config } from "../client/config";
+import type { Log } from "../client/log";
+import type { ModelLibrary } from "../client/modelLibrary";
+import type { ModelProcess } from "../client/modelProcess";
+import type { ReasoningDisplay } from "./reasoningDisplay";
+
+export interface Services {
+    readonly context: vscode.ExtensionContext;
+    readonly log: Log;
+    readonly config: Config;
+    readonly modelProcess: ModelProcess;
+    /** The catalog, the models folder and the downloads running now. */
+    readonly models: ModelLibrary;
+    /** The reasoning view, for requests started outside the chat (quick fixes, Explain Code). */
+    readonly display: ReasoningDisplay;
+}

@@ -1,0 +1,298 @@
+// One Llama, one loaded model, one context sequence, in this process. Loads on first use, unloads after an
+// idle time, frees the old model when the model changes, and runs requests one at a time (a FIFO queue), so
+// no request can corrupt another and consecutive requests reuse the evaluated prefix in the KV cache.
+import { availableParallelism, freemem, totalmem } from "node:os";
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
+import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { createForcedThinkWrapper } from "./forcedThinkWrapper";
+import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
+import { ModelError } from "./modelErrors";
+import { checkModelFile } from "./modelFile";
+
+export interface LoadedModel {
+    readonly model: LlamaModel;
+    readonly context: LlamaContext;
+    readonly sequence: LlamaContextSequence;
+    readonly chatWrapper: ChatWrapper;
+    /** True when the wrapper is node-llama-cpp's DeepSeekChatWrapper: thoughts are segmented. */
+    readonly reasoning: boolean;
+    readonly info: ModelInfo;
+    readonly engine: EngineInfo;
+}
+
+export interface ModelHostEvents {
+    log(level: "info" | "warn" | "error", message: string): void;
+    statusChanged(status: ServerStatus): void;
+}
+
+export const defaultEngineSettings: EngineSettings = { gpu: "auto", contextSize: 8192, threads: 0, idleUnloadMinutes: 30 };
+
+/** Threads for inference: the setting, else the cores that are useful for math, never more than the cores. */
+export function resolveThreads(requested: number, llama?: Llama): number {
+    const cores = Math.max(1, availableParallelism());
+    const auto = Math.min(cores, llama?.cpuMathCores || cores);
+    return Math.max(1, Math.min(requested > 0 ? requested : auto, cores));
+}
+
+export class ModelHost {
+    private settings: EngineSettings = { ...defaultEngineSettings };
+    private loaded: LoadedModel | undefined;
+    private loading: { path: string; promise: Promise<LoadedModel> } | undefined;
+    private queue: Promise<unknown> = Promise.resolve();
+    private active = 0;
+    private generating = false;
+    private lastError: string | undefined;
+    private idleTimer: NodeJS.Timeout | undefined;
+    readonly llamaLogs = new LlamaLogBuffer();
+
+    constructor(private readonly events: ModelHostEvents) {}
+
+    get current(): LoadedModel | undefined {
+        return this.loaded;
+    }
+
+    /** Applies engine settings. A changed context size or thread count reloads the model on its next use. */
+    async configure(settings: EngineSettings): Promise<void> {
+        const before = this.settings;
+        this.settings = { ...settings };
+        if (this.loaded && (before.contextSize !== settings.contextSize || before.threads !== settings.threads)) {
+            this.events.log("info", "Context size or threads changed: the model reloads on its next use.");
+            await this.enqueue(() => this.unloadNow());
+        }
+        this.armIdleTimer();
+    }
+
+    status(): ServerStatus {
+        let state: ServerState = "idle";
+        if (this.loading) state = "loading";
+        else if (this.generating) state = "generating";
+        else if (this.loaded) state = "ready";
+        else if (this.lastError) state = "error";
+        return {
+            state,
+            model: this.loaded?.info,
+            engine: this.loaded?.engine,
+            error: this.lastError,
+            activeRequests: this.active,
+            rssBytes: process.memoryUsage.rss(),
+            pid: process.pid
+        };
+    }
+
+    /** GPU, VRAM and RAM as llama.cpp sees them, for choosing a model that fits. */
+    async machineInfo(): Promise<MachineReport> {
+        const fallback: MachineReport = {
+            backend: "cpu",
+            gpuNames: [],
+            vramBytes: 0,
+            freeVramBytes: 0,
+            unifiedMemory: false,
+            ramBytes: totalmem(),
+            freeRamBytes: freemem(),
+            cpuCores: availableParallelism()
+        };
+        let llama: Llama;
+        try {
+            llama = await getRuntime(this.settings.gpu, this.llamaLogs, () => undefined);
+        } catch (error) {
+            return { ...fallback, error: error instanceof Error ? error.message : String(error) };
+        }
+        const ram = await llama.getRamState().catch(() => undefined);
+        const report: MachineReport = { ...fallback, ramBytes: ram?.total ?? fallback.ramBytes, freeRamBytes: ram?.free ?? fallback.freeRamBytes, cpuCores: resolveThreads(0, llama) };
+        if (llama.gpu === false) return report;
+        const vram = await llama.getVramState();
+        return {
+            ...report,
+            backend: llama.gpu,
+            gpuNames: await llama.getGpuDeviceNames().catch(() => []),
+            vramBytes: vram.total,
+            freeVramBytes: vram.free,
+            unifiedMemory: vram.unifiedSize > 0
+        };
+    }
+
+    /** Runs `job` when every earlier request has finished, with `modelPath` loaded. */
+    run<T>(modelPath: string, job: (model: LoadedModel) => Promise<T>, onLoading?: (name: string) => void): Promise<T> {
+        this.active++;
+        this.emitStatus();
+        return this.enqueue(async () => {
+            try {
+                const model = await this.ensureLoaded(modelPath, onLoading);
+                this.generating = true;
+                this.emitStatus();
+                return await job(model);
+            } finally {
+                this.generating = false;
+                this.active--;
+                this.armIdleTimer();
+                this.emitStatus();
+            }
+        });
+    }
+
+    /** Loads `modelPath` (waiting for running requests), replacing any other model. */
+    load(modelPath: string): Promise<LoadedModel> {
+        return this.enqueue(() => this.ensureLoaded(modelPath));
+    }
+
+    unload(): Promise<void> {
+        return this.enqueue(() => this.unloadNow());
+    }
+
+    async dispose(): Promise<void> {
+        clearTimeout(this.idleTimer);
+        await this.unloadNow();
+    }
+
+    private enqueue<T>(task: () => Promise<T>): Promise<T> {
+        const result = this.queue.then(task, task);
+        this.queue = result.catch(() => undefined);
+        return result;
+    }
+
+    private async ensureLoaded(modelPath: string, onLoading?: (name: string) => void): Promise<LoadedModel> {
+        if (!modelPath) throw new ModelError(ErrorCodes.noModel, 'No model is selected. Run "R1: Select Model" to choose a GGUF file.');
+        if (this.loaded?.info.path === modelPath) return this.loaded;
+        if (this.loading?.path === modelPath) return this.loading.promise;
+        const promise = this.loadNow(modelPath, onLoading);
+        this.loading = { path: modelPath, promise };
+        this.emitStatus();
+        try {
+            const loaded = await promise;
+            this.lastError = undefined;
+            return loaded;
+        } catch (error) {
+            this.lastError = error instanceof Error ? error.message : String(error);
+            throw error;
+        } finally {
+            this.loading = undefined;
+            this.emitStatus();
+        }
+    }
+
+    private async loadNow(modelPath: string, onLoading?: (name: string) => void): Promise<LoadedModel> {
+        // Check the file before freeing the current model: a bad choice keeps the previous model working.
+        const checked = await checkModelFile(modelPath);
+        onLoading?.(checked.info.name);
+        await this.unloadNow();
+        const started = Date.now();
+        const lib = await loadNodeLlamaCpp();
+        let llama: Llama;
+        try {
+            llama = await getRuntime(this.settings.gpu, this.llamaLogs, (level, message) => {
+                if (level === "error" || level === "fatal" || level === "warn") this.events.log(level === "warn" ? "warn" : "error", `llama.cpp: ${message.trimEnd()}`);
+            });
+        } catch (error) {
+            if (error instanceof LlamaRuntimeError) throw new ModelError(error.noBinary ? ErrorCodes.noBinary : ErrorCodes.loadFailed, error.message);
+            throw error;
+        }
+        const threads = resolveThreads(this.settings.threads, llama);
+        const requestedContext = Math.max(512, this.settings.contextSize);
+        const contextWanted = checked.info.trainContextSize > 0 ? Math.min(requestedContext, checked.info.trainContextSize) : requestedContext;
+        const mark = this.llamaLogs.mark();
+
+        // GPU layers: fitted to free VRAM by node-llama-cpp, then fewer, then none, when a load runs out of memory.
+        const attempts: Array<"auto" | number | { fitContext: { contextSize: number } }> =
+            llama.gpu === false ? [0] : [{ fitContext: { contextSize: contextWanted } }, "auto", 0];
+        let model: LlamaModel | undefined;
+        let lastFailure: unknown;
+        for (const gpuLayers of attempts) {
+            try {
+                model = await llama.loadModel({ modelPath, gpuLayers, defaultContextFlashAttention: "auto" });
+                break;
+            } catch (error) {
+                lastFailure = error;
+                this.events.log("warn", `Loading ${checked.info.name} with gpuLayers=${JSON.stringify(gpuLayers)} failed: ${(error as Error).message}`);
+                if (!isOutOfMemory(error)) break;
+            }
+        }
+        if (!model) throw this.loadError(checked.info.name, lastFailure, mark);
+        if (attempts.length > 1 && model.gpuLayers === 0) this.events.log("warn", `${checked.info.name} runs on the CPU: it did not fit in GPU memory.`);
+
+        let context: LlamaContext;
+        try {
+            context = await model.createContext({
+                contextSize: { min: Math.min(1024, contextWanted), max: contextWanted },
+                sequences: 1,
+                threads: { ideal: threads, min: 1 }
+            });
+        } catch (error) {
+            await model.dispose();
+            throw this.loadError(checked.info.name, error, mark);
+        }
+        if (context.contextSize < contextWanted) {
+            this.events.log("warn", `Context capped at ${context.contextSize} tokens (asked for ${contextWanted}): that is what fits in memory.`);
+        }
+
+        // Resolving renders the model's Jinja template against every known wrapper (0.5–1 s): once per load.
+        const resolved = lib.resolveChatWrapper(model);
+        const reasoning = resolved instanceof lib.DeepSeekChatWrapper;
+        const chatWrapper = reasoning ? createForcedThinkWrapper(lib) : resolved;
+        const gpuNames = llama.gpu === false ? [] : await llama.getGpuDeviceNames().catch(() => []);
+        const engine: EngineInfo = {
+            backend: llama.gpu === false ? "cpu" : llama.gpu,
+            gpuName: gpuNames[0],
+            gpuLayers: model.gpuLayers,
+            totalLayers: model.fileInsights.totalLayers,
+            contextSize: context.contextSize,
+            threads,
+            loadMs: Date.now() - started
+        };
+        const loaded: LoadedModel = {
+            model,
+            context,
+            sequence: context.getSequence(),
+            chatWrapper,
+            reasoning,
+            info: { ...checked.info, reasoningTemplate: reasoning },
+            engine
+        };
+        this.loaded = loaded;
+        this.events.log(
+            "info",
+            `Loaded ${loaded.info.name} in ${(engine.loadMs / 1000).toFixed(1)} s: backend ${engine.backend}${engine.gpuName ? ` (${engine.gpuName})` : ""}, ` +
+                `${engine.gpuLayers}/${engine.totalLayers} layers on GPU, context ${engine.contextSize}, threads ${engine.threads}, ` +
+                `chat wrapper ${chatWrapper.wrapperName}${reasoning ? "" : " (no DeepSeek-R1 template: replies have no separate thought)"}.`
+        );
+        return loaded;
+    }
+
+    private loadError(name: string, error: unknown, mark: number): ModelError {
+        const reasons = this.llamaLogs.problemsSince(mark);
+        const base = error instanceof Error ? error.message : String(error);
+        const detail = reasons.length > 0 ? reasons.slice(-3).join(" / ") : base;
+        const hint = isOutOfMemory(error) ? " Not enough memory: choose a smaller model or quantization, or lower r1.contextSize." : "";
+        return new ModelError(ErrorCodes.loadFailed, `Could not load ${name}: ${detail}.${hint}`);
+    }
+
+    private async unloadNow(): Promise<void> {
+        const loaded = this.loaded;
+        if (!loaded) return;
+        this.loaded = undefined;
+        // Disposing the model cascades to its contexts and sequences and frees their memory.
+        await loaded.model.dispose();
+        this.events.log("info", `Unloaded ${loaded.info.name}.`);
+        this.emitStatus();
+    }
+
+    private armIdleTimer(): void {
+        clearTimeout(this.idleTimer);
+        const minutes = this.settings.idleUnloadMinutes;
+        if (minutes <= 0 || !this.loaded) return;
+        this.idleTimer = setTimeout(() => {
+            if (this.active > 0) return;
+            this.events.log("info", `No request for ${minutes} min: unloading the model to free memory.`);
+            void this.enqueue(() => this.unloadNow());
+        }, minutes * 60_000);
+        this.idleTimer.unref();
+    }
+
+    private emitStatus(): void {
+        this.events.statusChanged(this.status());
+    }
+}
+
+function isOutOfMemory(error: unknown): boolean {
+    const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
+    return /InsufficientMemory|out of memory|failed to allocate|ErrorOutOfDeviceMemory|cudaMalloc/i.test(text);
+}

@@ -1,0 +1,67 @@
+// Batches streamed deltas into progress messages: never one message per token, never more than `intervalMs`
+// between a token and the message that carries it (50 ms: no visible lag).
+import type { ReasonNotice, ReasonProgress, ReasonStats, ThoughtState } from "../shared/lspProtocol";
+
+export class ProgressBatcher {
+    private thought = "";
+    private answer = "";
+    private notices: ReasonNotice[] = [];
+    private dirty = false;
+    private timer: NodeJS.Timeout | undefined;
+    sent = 0;
+
+    constructor(
+        private readonly send: (progress: ReasonProgress) => void,
+        private readonly snapshot: () => { thoughtState: ThoughtState; stats: ReasonStats },
+        private readonly intervalMs = 50
+    ) {}
+
+    private answerRetracted = false;
+
+    /** Adds a delta. A retraction (the answer so far was reasoning) is carried in order with the text. */
+    add(delta: { thought: string; answer: string; answerRetracted?: true }): void {
+        if (delta.answerRetracted) {
+            // What this batch held as answer is dropped with the rest of the shown answer; the delta's thought repeats it.
+            this.answer = "";
+            this.answerRetracted = true;
+        }
+        this.thought += delta.thought;
+        this.answer += delta.answer;
+        if (delta.answerRetracted || delta.thought || delta.answer) this.touch();
+    }
+
+    addNotice(notice: ReasonNotice): void {
+        this.notices.push(notice);
+        this.touch();
+    }
+
+    /** Marks the state as changed (for example the thought ended) so the next flush reports it. */
+    touch(): void {
+        this.dirty = true;
+        this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    }
+
+    flush(): void {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        if (!this.dirty) return;
+        const { thoughtState, stats } = this.snapshot();
+        const progress: ReasonProgress = { thoughtState, stats };
+        if (this.thought) progress.thought = this.thought;
+        if (this.answer) progress.answer = this.answer;
+        if (this.notices.length > 0) progress.notices = this.notices;
+        if (this.answerRetracted) progress.answerRetracted = true;
+        this.answerRetracted = false;
+        this.thought = "";
+        this.answer = "";
+        this.notices = [];
+        this.dirty = false;
+        this.sent++;
+        this.send(progress);
+    }
+
+    dispose(): void {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+    }
+}

@@ -1,0 +1,169 @@
+// One reasoning request on the loaded model: renders the conversation with the model's chat wrapper (no
+// system prompt, as DeepSeek recommends), makes the reply start inside `<think>\n` while keeping node-llama-cpp's
+// thought segmentation (forcedThinkWrapper), streams thought and answer deltas through a ProgressBatcher, and guards the reply
+// (thinking budget, hard token cap, repetition watchdog, language-switch notice, cancellation).
+import type { ChatHistoryItem, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
+import { trimHistory } from "../core/historyTrim";
+import { LanguageMixDetector } from "../core/languageMix";
+import { ReplyAssembler, type ReplyDelta } from "../core/replyAssembler";
+import { RepetitionGuard } from "../core/repetitionGuard";
+import { samplingWarnings } from "../core/samplingAdvice";
+import {
+    ErrorCodes,
+    type ChatTurn,
+    type ReasonNotice,
+    type ReasonParams,
+    type ReasonProgress,
+    type ReasonResult,
+    type ReasonStats,
+    type StopReason
+} from "../shared/lspProtocol";
+import { loadNodeLlamaCpp } from "./llamaRuntime";
+import { ModelError } from "./modelErrors";
+import type { LoadedModel } from "./modelHost";
+import { ProgressBatcher } from "./progressBatcher";
+
+function toHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
+    const history: ChatHistoryItem[] = turns.map((t): ChatHistoryItem => (t.role === "user" ? { type: "user", text: t.text } : { type: "model", response: [t.text] }));
+    // The reply to generate. For R1 models the forced-think wrapper opens it with `<think>\n`.
+    history.push({ type: "model", response: [] });
+    return history;
+}
+
+export interface RunOptions {
+    signal: AbortSignal;
+    send: (progress: ReasonProgress) => void;
+    /** Notices raised before generation started (model loading, sampling warnings). */
+    initialNotices?: ReasonNotice[];
+    flushIntervalMs?: number;
+}
+
+export async function runReasoning(loaded: LoadedModel, params: ReasonParams, options: RunOptions): Promise<ReasonResult> {
+    const lib = await loadNodeLlamaCpp();
+    const { model, sequence, chatWrapper, reasoning } = loaded;
+    const started = performance.now();
+    const sampling = params.sampling;
+    const contextSize = sequence.contextSize;
+
+    const stats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
+    const reply = new ReplyAssembler(reasoning);
+    const notices: ReasonNotice[] = [...(options.initialNotices ?? [])];
+    const batcher = new ProgressBatcher(options.send, () => {
+        stats.elapsedMs = Math.round(performance.now() - started);
+        return { thoughtState: reply.thoughtState, stats: { ...stats } };
+    }, options.flushIntervalMs);
+    const notice = (n: ReasonNotice): void => {
+        notices.push(n);
+        batcher.addNotice(n);
+    };
+    for (const message of samplingWarnings(sampling.temperature, sampling.topP)) notice({ kind: "samplingOutsideRecommendation", message });
+
+    // Fit the conversation into the context, keeping room for the reply.
+    const replyRoom = Math.min(sampling.maxTokens, Math.floor(contextSize / 2));
+    const maxPromptTokens = contextSize - replyRoom;
+    const countTokens = (turns: readonly ChatTurn[]): number =>
+        chatWrapper.generateContextState({ chatHistory: toHistory(turns) }).contextText.tokenize(model.tokenizer).length;
+    const trimmed = trimHistory(params.turns, countTokens, maxPromptTokens);
+    if (trimmed.promptTokens > maxPromptTokens) {
+        throw new ModelError(
+            ErrorCodes.loadFailed,
+            `The request is too long for the context window: ${trimmed.promptTokens} prompt tokens, but only ${maxPromptTokens} fit with ${replyRoom} kept for the reply (context ${contextSize}). Attach less code or raise r1.contextSize.`
+        );
+    }
+    if (trimmed.droppedTurns > 0) notice({ kind: "historyTrimmed", droppedTurns: trimmed.droppedTurns });
+    const history = toHistory(trimmed.turns);
+    const promptTokens = chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
+    stats.promptTokens = promptTokens.length;
+    stats.reusedPromptTokens = Math.min(sequence.compareContextTokens(promptTokens).firstDifferentIndex, sequence.nextTokenIndex, promptTokens.length);
+
+    // Guards. The watchdog and the user's cancel both stop generation through one AbortController.
+    const stopper = new AbortController();
+    let stoppedBy: "user" | "loop" | undefined;
+    const onUserAbort = (): void => {
+        stoppedBy ??= "user";
+        stopper.abort();
+    };
+    if (options.signal.aborted) onUserAbort();
+    options.signal.addEventListener("abort", onUserAbort);
+    const repetition = new RepetitionGuard();
+    const languages = new LanguageMixDetector();
+    let firstTokenAt: number | undefined;
+    const budget = sampling.thoughtBudget > 0 ? sampling.thoughtBudget : undefined;
+
+    const send = (delta: ReplyDelta): void => batcher.add(delta);
+    const onTokens = (tokens: readonly Token[]): void => {
+        if (tokens.length === 0) return;
+        firstTokenAt ??= performance.now();
+        stats.ttftMs ??= Math.round(firstTokenAt - started);
+        const generated = stats.thoughtTokens + stats.answerTokens;
+        const seconds = (performance.now() - firstTokenAt) / 1000;
+        stats.tokensPerSecond = seconds > 0 ? Math.round(((generated - 1) / seconds) * 10) / 10 : 0;
+        const hit = stoppedBy ? undefined : repetition.push(tokens as readonly number[]);
+        if (hit) {
+            stoppedBy = "loop";
+            const repeated = model.detokenize(hit.unit as Token[]).trim().slice(0, 200);
+            notice({ kind: "loopStopped", repeated });
+            stopper.abort();
+        }
+    };
+
+    const chat = new lib.LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
+    let response: Awaited<ReturnType<typeof chat.generateResponse>>;
+    try {
+        response = await chat.generateResponse(history, {
+            signal: stopper.signal,
+            stopOnAbortSignal: true,
+            maxTokens: sampling.maxTokens,
+            temperature: sampling.temperature,
+            topP: sampling.topP,
+            seed: sampling.seed,
+            budgets: budget !== undefined ? { thoughtTokens: budget } : undefined,
+            onResponseChunk: (chunk) => {
+                if (chunk.type === "segment" && chunk.segmentType === "thought") {
+                    stats.thoughtTokens += chunk.tokens.length;
+                    onTokens(chunk.tokens);
+                    send(reply.thought(chunk.text));
+                    if (chunk.text) {
+                        const change = languages.push(chunk.text);
+                        if (change) notice({ kind: "languageSwitch", from: change.from, to: change.to });
+                    }
+                    if (chunk.segmentEndTime && reply.thoughtState === "thinking") {
+                        stats.thoughtMs = Math.round(performance.now() - started);
+                        const byBudget = budget !== undefined && stats.thoughtTokens >= budget;
+                        reply.endThought(byBudget);
+                        if (byBudget) notice({ kind: "budgetHit", budget });
+                        batcher.touch();
+                    }
+                    return;
+                }
+                stats.answerTokens += chunk.tokens.length;
+                onTokens(chunk.tokens);
+                send(reply.answerText(chunk.text));
+            }
+        });
+    } finally {
+        options.signal.removeEventListener("abort", onUserAbort);
+        chat.dispose({ disposeSequence: false });
+    }
+
+    let stopReason: StopReason;
+    if (stoppedBy === "loop") stopReason = "loop";
+    else if (stoppedBy === "user" || response.metadata.stopReason === "abort") stopReason = "abort";
+    else if (response.metadata.stopReason === "maxTokens") stopReason = "maxTokens";
+    else stopReason = "eos";
+    send(reply.finish());
+
+    stats.elapsedMs = Math.round(performance.now() - started);
+    batcher.flush();
+    batcher.dispose();
+    const final = reply.result();
+    return {
+        reasoning: final.reasoning,
+        answer: final.answer,
+        thoughtState: final.thoughtState,
+        stopReason,
+        stats: { ...stats },
+        notices,
+        model: loaded.info.name
+    };
+}

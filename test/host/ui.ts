@@ -1,0 +1,156 @@
+// Drives the code-server workbench in headless Chromium with playwright-core: open it, run commands through the
+// command palette, open the R1 Reasoner view, reach into its webview, read notifications, save screenshots.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
+import { chromiumPath, testResultsDir } from "./hostPaths";
+
+/** Chromium flags that work headless in a container without GPU or network (see FACTS.md). */
+export const chromiumArgs: readonly string[] = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-breakpad", "--disable-dev-shm-usage"
+];
+
+export interface WorkbenchBrowser {
+    readonly context: BrowserContext;
+    readonly page: Page;
+    /** Browser console lines ("type: text"), in order. */
+    readonly console: readonly string[];
+    /** Closes Chromium and removes its profile. Idempotent. */
+    close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+    readonly viewport?: { readonly width: number; readonly height: number };
+    /** Functions exposed on every page's window before any script runs (e.g. codeAutomationExit). */
+    readonly expose?: Readonly<Record<string, (...args: never[]) => unknown>>;
+    readonly onConsole?: (line: string) => void;
+    /** Where Chromium's temp profile goes (default the OS temp dir). */
+    readonly tempParent?: string;
+}
+
+/** Starts headless Chromium with a fresh profile (and its own HOME, so nothing lands in the user's). */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<WorkbenchBrowser> {
+    const profileRoot = mkdtempSync(join(options.tempParent ?? tmpdir(), "r1-chromium-"));
+    const home = join(profileRoot, "home");
+    mkdirSync(home);
+    const context = await chromium.launchPersistentContext(join(profileRoot, "profile"), {
+        executablePath: chromiumPath,
+        args: [...chromiumArgs],
+        viewport: options.viewport ?? { width: 1400, height: 900 },
+        env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_CACHE_HOME: join(home, ".cache"), TMPDIR: profileRoot },
+        timeout: 30_000
+    });
+    try {
+        for (const [name, fn] of Object.entries(options.expose ?? {})) await context.exposeFunction(name, fn);
+    } catch (err) {
+        await context.close();
+        rmSync(profileRoot, { recursive: true, force: true });
+        throw err;
+    }
+    const page = context.pages()[0] ?? await context.newPage();
+    const lines: string[] = [];
+    page.on("console", (m) => {
+        const line = `${m.type()}: ${m.text()}`;
+        lines.push(line);
+        options.onConsole?.(line);
+    });
+    let closed: Promise<void> | undefined;
+    return {
+        context, page, console: lines,
+        close() {
+            closed ??= context.close().catch(() => undefined).finally(() => rmSync(profileRoot, { recursive: true, force: true }));
+            return closed;
+        }
+    };
+}
+
+/** Loads the workbench and waits until it is laid out and its extensions are known. */
+export async function openWorkbench(page: Page, url: string, timeoutMs = 60_000): Promise<void> {
+    await page.goto(url, { timeout: timeoutMs });
+    await page.locator(".monaco-workbench .part.activitybar").waitFor({ timeout: timeoutMs });
+    // The status bar fills in once the workbench has restored its parts.
+    await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: timeoutMs });
+}
+
+/** Waits until the activity bar shows a view container (it appears once the extension has been scanned). */
+export async function waitForActivity(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+    await activityItem(page, title).waitFor({ timeout: timeoutMs });
+}
+
+function activityItem(page: Page, title: string) {
+    return page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).first();
+}
+
+/** Clicks a view container's icon in the activity bar (e.g. "R1 Reasoner") and waits for its side bar. */
+export async function openActivity(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+    await waitForActivity(page, title, timeoutMs);
+    const item = activityItem(page, title);
+    const already = await item.evaluate((a) => a.closest(".action-item")?.classList.contains("checked") ?? false);
+    if (!already) await item.click();
+    await page.locator(".part.sidebar .composite.title").filter({ hasText: title.toUpperCase() }).or(
+        page.locator(".part.sidebar .composite.title").filter({ hasText: title })
+    ).first().waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Runs a command by its palette label ("R1: Show Logs"): F1, type, wait for a matching entry, Enter.
+ * Throws when no entry matches.
+ */
+export async function runCommand(page: Page, label: string, timeoutMs = 15_000): Promise<void> {
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible", timeout: timeoutMs });
+    await input.fill(`>${label}`);
+    const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: label }).first();
+    try {
+        await row.waitFor({ state: "visible", timeout: timeoutMs });
+    } catch {
+        await page.keyboard.press("Escape");
+        throw new Error(`no command "${label}" in the command palette`);
+    }
+    await row.click();
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: timeoutMs }).catch(() => undefined);
+}
+
+/** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget .quick-input-box input");
+    await input.waitFor({ state: "visible", timeout: timeoutMs });
+    await input.fill(fileName);
+    const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: fileName }).first();
+    await row.waitFor({ state: "visible", timeout: timeoutMs });
+    await row.click();
+    await page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).first().waitFor({ timeout: timeoutMs });
+}
+
+/** Moves the mouse off the chrome and waits for hover tooltips to go (so screenshots show no stray tooltip). */
+export async function dismissHovers(page: Page): Promise<void> {
+    const size = page.viewportSize() ?? { width: 1400, height: 900 };
+    await page.mouse.move(size.width / 2, size.height / 2);
+    await page.keyboard.press("Escape");
+    await page.locator(".monaco-hover:visible, .workbench-hover:visible").first().waitFor({ state: "hidden", timeout: 3000 }).catch(() => undefined);
+}
+
+/** The content of the webview shown in the side bar (two nested iframes: the host frame and #active-frame). */
+export function webviewFrame(page: Page): FrameLocator {
+    return page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+}
+
+/** Opens the notification center and returns each notification's message text (newest first). */
+export async function readNotifications(page: Page, timeoutMs = 10_000): Promise<string[]> {
+    await runCommand(page, "Notifications: Show Notifications", timeoutMs);
+    const center = page.locator(".notifications-center");
+    await center.waitFor({ state: "visible", timeout: timeoutMs });
+    return center.locator(".notification-list-item-message").allInnerTexts();
+}
+
+/** Saves a full-window screenshot as test-results/NAME.png and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+    mkdirSync(testResultsDir, { recursive: true });
+    const path = join(testResultsDir, `${name}.png`);
+    await page.screenshot({ path });
+    return path;
+}

@@ -19,12 +19,6 @@ export class FrameScheduler {
         this.tasks.delete(task);
     }
 
-    /** Runs every pending task now (used when a reply finishes, and by tests). */
-    flushNow(): void {
-        if (this.handle !== 0) cancelAnimationFrame(this.handle);
-        this.run(performance.now());
-    }
-
     private run(now: number): void {
         this.handle = 0;
         const tasks = [...this.tasks];

@@ -49,9 +49,11 @@ const tailCostFactor = 2;
 
 export class MarkdownStream {
     readonly element: HTMLElement;
-    private source = "";
+    /** Text of the completed blocks (appended to, read only by `text`). */
+    private committedText = "";
+    /** Text not yet in a completed block: the only part lexed per flush. */
+    private tailText = "";
     private heldCarriageReturn = false;
-    private committedLength = 0;
     private readonly blocks: CommittedBlock[] = [];
     private committedLinks: Links = Object.create(null) as Links;
     private linkSig = "";
@@ -73,7 +75,7 @@ export class MarkdownStream {
 
     /** The whole (normalized) markdown text received so far. */
     get text(): string {
-        return this.source + (this.heldCarriageReturn ? "\n" : "");
+        return this.committedText + this.tailText + (this.heldCarriageReturn ? "\n" : "");
     }
 
     get isFinished(): boolean {
@@ -95,14 +97,14 @@ export class MarkdownStream {
         let text = (this.heldCarriageReturn ? "\r" : "") + chunk;
         this.heldCarriageReturn = text.endsWith("\r");
         if (this.heldCarriageReturn) text = text.slice(0, -1);
-        this.source += text.replace(/\r\n?/g, "\n");
+        this.tailText += text.replace(/\r\n?/g, "\n");
         this.markDirty();
     }
 
     /** No more text: render everything as final (in the next frame, or now with `flushNow`). */
     finish(): void {
         if (this.finished) return;
-        if (this.heldCarriageReturn) this.source += "\n";
+        if (this.heldCarriageReturn) this.tailText += "\n";
         this.heldCarriageReturn = false;
         this.finished = true;
         this.notBefore = 0;
@@ -113,9 +115,9 @@ export class MarkdownStream {
     reset(): void {
         this.scheduler.cancel(this.task);
         this.element.replaceChildren();
-        this.source = "";
+        this.committedText = "";
+        this.tailText = "";
         this.heldCarriageReturn = false;
-        this.committedLength = 0;
         this.blocks.length = 0;
         this.committedLinks = Object.create(null) as Links;
         this.linkSig = "";
@@ -136,7 +138,9 @@ export class MarkdownStream {
      */
     renderComplete(text: string): void {
         this.scheduler.cancel(this.task);
-        this.source = text.replace(/\r\n?/g, "\n");
+        const source = text.replace(/\r\n?/g, "\n");
+        this.committedText = source;
+        this.tailText = "";
         this.heldCarriageReturn = false;
         this.finished = true;
         this.dirty = false;
@@ -147,12 +151,11 @@ export class MarkdownStream {
         this.chunk = undefined;
         this.chunkBlocks = 0;
         this.codeBlocks.length = 0;
-        const tokens = lexMarkdown(this.source);
+        const tokens = lexMarkdown(source);
         const ctx: RenderContext = { nextCodeIndex: 0, final: true, codeBlocks: [] };
         const nodes = this.build(renderTokens(tokens, ctx), ctx);
         this.appendCompleted(nodes);
-        this.blocks.push({ raw: this.source, nodes, codeStart: 0, mayUseRefs: false });
-        this.committedLength = this.source.length;
+        this.blocks.push({ raw: source, nodes, codeStart: 0, mayUseRefs: false });
         this.committedCodeCount = this.codeBlocks.length;
         this.committedLinks = tokens.links;
         this.linkSig = linksSignature(tokens.links);
@@ -179,12 +182,24 @@ export class MarkdownStream {
         }
         const t0 = performance.now();
         this.dirty = false;
-        const tail = this.source.slice(this.committedLength);
+        const tail = this.tailText;
         const tokens = lexMarkdown(tail, this.committedLinks);
         const commitCount = this.finished ? tokens.length : stablePrefixLength(tokens, tail);
 
         this.removeTail();
-        for (let i = 0; i < commitCount; i++) this.commit(tokens[i]);
+        const committedBefore = this.committedText;
+        let consumed = 0;
+        for (let i = 0; i < commitCount; i++) {
+            this.commit(tokens[i]);
+            consumed += tokens[i].raw.length;
+        }
+        // Completed text leaves the tail, so the next flush lexes (and the engine flattens) only what is open.
+        if (this.finished) {
+            this.committedText = committedBefore + tail; // exactly the text, whatever marked did with the raws
+            this.tailText = "";
+        } else if (consumed > 0) {
+            this.tailText = tail.slice(consumed);
+        }
 
         const tailTokens = tokens.slice(commitCount);
         if (tailTokens.length > 0) {
@@ -205,7 +220,7 @@ export class MarkdownStream {
     }
 
     private commit(token: Token): void {
-        this.committedLength += token.raw.length;
+        this.committedText += token.raw;
         if (token.type === "space") return;
         collectDefinitions(token, this.committedLinks);
         const ctx: RenderContext = { nextCodeIndex: this.committedCodeCount, final: true, codeBlocks: [] };

@@ -306,7 +306,12 @@ export class ThoughtView {
     }
 }
 
-/** Sets text only when it changed (no style or layout work for an unchanged meter). */
+/** Sets text only when it changed, reusing the Text node (no new nodes per frame for the meter). */
 function setText(node: HTMLElement, text: string): void {
-    if (node.textContent !== text) node.textContent = text;
+    const first = node.firstChild;
+    if (first instanceof Text && first.nextSibling === null) {
+        if (first.data !== text) first.data = text;
+    } else if (node.textContent !== text) {
+        node.textContent = text;
+    }
 }

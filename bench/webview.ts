@@ -12,12 +12,15 @@
 //   in-page ms   wall time of the webview's message handlers and animation-frame callbacks plus the
 //                style and layout they cause (forced right after each callback).
 //   frame gap    the longest gap between consecutive animation frames (wall clock).
-// The stream is run --runs times (default 3) after a warm-up, and each window keeps its lowest CPU time
-// and its lowest longest-frame-gap over the runs: work our code does recurs in every run at the same
-// place, while another process stealing the CPU does not. A frame counts as long only if it was long in
-// every run. growth = (CPU per 1k tokens over the last 4k tokens of the thought) ÷ (over its first 4k),
-// and, less sensitive to noise still, the same ratio from a least-squares line through all its windows;
-// the answer's first and last 1,000 tokens are compared the same way.
+//   ÷ probe      CPU ms/1k divided by the CPU time per frame, in the same interval, of a probe: a second
+//                page streaming a thought that restarts every 2,000 tokens (its cost cannot grow). On a
+//                machine whose load drifts (other processes, caches, clocks), this removes the drift.
+// The stream is run --runs times (default 3) after a warm-up, and each window keeps its lowest value of
+// the runs: work our code does recurs in every run at the same place, while another process stealing the
+// CPU does not. A frame counts as long only if it was long in every run.
+// growth = (÷ probe cost per 1k tokens over the last 4k tokens of the thought) ÷ (over its first 4k); the
+// raw CPU ratio and least-squares fits through all windows are printed too. The answer compares its first
+// and last 1,000 tokens.
 //
 // Usage: npm run bench:webview [-- --runs 3 --tokens-per-frame 32 --thought 32000 --answer 4000]
 // Prints a table and, last, one JSON line.
@@ -40,10 +43,10 @@ function percentile(values: number[], p: number): number {
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
-async function stream(h: Harness, turnId: string, thought: string[], answer: string[], tokensPerFrame: number, markEvery = 0): Promise<StreamResult> {
+async function stream(h: Harness, turnId: string, thought: string[], answer: string[], tokensPerFrame: number, extra: Record<string, unknown> = {}): Promise<StreamResult> {
     return h.page.evaluate(
         (spec) => (globalThis as unknown as { r1Harness: { runStream(s: unknown): Promise<StreamResult> } }).r1Harness.runStream(spec),
-        { turnId, thought, answer, tokensPerFrame, thoughtBudget: thought.length, markEvery }
+        { turnId, thought, answer, tokensPerFrame, thoughtBudget: thought.length, ...extra }
     );
 }
 
@@ -52,16 +55,31 @@ interface TraceEvent {
     args?: { elementCount?: number; beginData?: { dirtyObjects?: number }; data?: { message?: string } };
 }
 
-interface WindowWork { cpuMs: number; restyled: number; laidOut: number; maxTaskMs: number }
+interface WindowWork { cpuMs: number; restyled: number; laidOut: number; maxTaskMs: number; probeMsPerFrame: number }
 
-/** Renderer main-thread work between consecutive "r1:N" marks, keyed by N; plus the longest task (CPU ms). */
+/**
+ * Renderer main-thread work between consecutive "r1:N" marks, keyed by N; plus the longest task (CPU ms).
+ * probeMsPerFrame: in the same wall-clock interval, the probe page's main-thread CPU per frame (its marks
+ * "p1:N" come once per frame).
+ */
 function workPerMark(trace: Buffer): { byMark: Map<number, WindowWork>; maxTaskCpuMs: number; maxTaskAt: number } {
     const parsed = JSON.parse(trace.toString()) as { traceEvents?: TraceEvent[] } | TraceEvent[];
     const events = Array.isArray(parsed) ? parsed : parsed.traceEvents ?? [];
     const marks = events.filter((e) => e.name === "TimeStamp" && e.args?.data?.message?.startsWith("r1:")).sort((a, b) => a.ts - b.ts);
+    const probeMarks = events.filter((e) => e.name === "TimeStamp" && e.args?.data?.message?.startsWith("p1:")).sort((a, b) => a.ts - b.ts);
     const byMark = new Map<number, WindowWork>();
     if (marks.length === 0) return { byMark, maxTaskCpuMs: 0, maxTaskAt: 0 };
     const { pid, tid } = marks[0];
+    const probeThread = probeMarks[0];
+    const probeTasks = probeThread ? events.filter((e) => e.pid === probeThread.pid && e.tid === probeThread.tid && e.ph === "X" && e.name === "RunTask") : [];
+    for (let k = 0; k + 1 < marks.length; k++) {
+        const key = Number(marks[k].args?.data?.message?.slice(3));
+        if (key < 0) break;
+        const [a, b] = [marks[k].ts, marks[k + 1].ts];
+        const cpu = probeTasks.filter((e) => e.ts >= a && e.ts < b).reduce((sum, e) => sum + (e.tdur ?? 0) / 1000, 0);
+        const frames = probeMarks.filter((e) => e.ts >= a && e.ts < b).length;
+        byMark.set(key, { cpuMs: 0, restyled: 0, laidOut: 0, maxTaskMs: 0, probeMsPerFrame: frames > 0 ? cpu / frames : NaN });
+    }
     const relevant = new Set(["RunTask", "UpdateLayoutTree", "Layout"]);
     const work = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === "X" && relevant.has(e.name) && e.ts >= marks[0].ts).sort((a, b) => a.ts - b.ts);
     let maxTaskCpuMs = 0;
@@ -71,7 +89,7 @@ function workPerMark(trace: Buffer): { byMark: Map<number, WindowWork>; maxTaskC
         while (m + 1 < marks.length && e.ts >= marks[m + 1].ts) m++;
         const key = Number(marks[m].args?.data?.message?.slice(3));
         if (key < 0) break; // after the stream: the harness collecting its results
-        const w = byMark.get(key) ?? { cpuMs: 0, restyled: 0, laidOut: 0, maxTaskMs: 0 };
+        const w = byMark.get(key) ?? { cpuMs: 0, restyled: 0, laidOut: 0, maxTaskMs: 0, probeMsPerFrame: NaN };
         if (e.name === "RunTask") {
             w.cpuMs += (e.tdur ?? 0) / 1000;
             w.maxTaskMs = Math.max(w.maxTaskMs, (e.tdur ?? 0) / 1000);
@@ -101,7 +119,24 @@ function windows(frames: FrameRecord[], size: number, total: number): { start: n
     return out;
 }
 
-interface Row { start: number; phase: string; cpuPer1k: number; restyledPer1k: number; laidOutPer1k: number; inPagePer1k: number; maxGap: number; maxTaskMs: number }
+interface Row {
+    start: number; phase: string; cpuPer1k: number; normPer1k: number; restyledPer1k: number; laidOutPer1k: number;
+    inPagePer1k: number; maxGap: number; maxTaskMs: number;
+}
+
+/** Mean of the first and last `edge` rows and the ends of a least-squares line through all of them. */
+function trend(values: number[], edge: number): { first: number; last: number; growth: number; fittedFirst: number; fittedLast: number; fittedGrowth: number } {
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+    const first = mean(values.slice(0, edge));
+    const last = mean(values.slice(-edge));
+    const n = values.length;
+    const xm = (n - 1) / 2;
+    const ym = mean(values);
+    const slope = values.reduce((s, v, k) => s + (k - xm) * (v - ym), 0) / Math.max(1e-9, values.reduce((s, _v, k) => s + (k - xm) ** 2, 0));
+    const fittedFirst = ym - slope * xm;
+    const fittedLast = ym + slope * xm;
+    return { first, last, growth: last / first, fittedFirst, fittedLast, fittedGrowth: fittedLast / fittedFirst };
+}
 
 async function main(): Promise<void> {
     const unavailable = harnessUnavailable();
@@ -112,15 +147,22 @@ async function main(): Promise<void> {
     const thoughtTokens = arg("thought", 32_000);
     const answerTokens = arg("answer", 4_000);
     const tokensPerFrame = arg("tokens-per-frame", 32);
-    const thought = syntheticThought(thoughtTokens);
-    const answer = syntheticAnswer(answerTokens);
-
     const runs = Math.max(1, arg("runs", 3));
     const total = thoughtTokens + answerTokens;
+    const thought = syntheticThought(thoughtTokens);
+    const answer = syntheticAnswer(answerTokens);
+    // The probe: a second page streaming a thought that restarts every 2,000 tokens, so its cost per frame
+    // cannot grow; it measures how fast the machine is at each moment of the main stream.
+    const probeThought = syntheticThought(total + 64 * tokensPerFrame, 3);
+
     const browser = await launchBrowser();
     try {
         const h = await Harness.open(browser, { theme: "dark", width: 480, height: 820, reducedMotion: false });
-        await stream(h, "warmup", syntheticThought(1500, 7), syntheticAnswer(800), tokensPerFrame);
+        const probe = await Harness.open(browser, { theme: "dark", width: 480, height: 820, reducedMotion: false });
+        await Promise.all([
+            stream(h, "warmup", syntheticThought(1500, 7), syntheticAnswer(800), tokensPerFrame),
+            stream(probe, "warmup", syntheticThought(1500, 7), [], tokensPerFrame)
+        ]);
 
         let best: Row[] = [];
         let maxTaskCpuMs = 0;
@@ -130,14 +172,17 @@ async function main(): Promise<void> {
         let frames = 0;
         const wall: number[] = [];
         for (let run = 0; run < runs; run++) {
-            await h.post({ type: "clear" });
+            await Promise.all([h.post({ type: "clear" }), probe.post({ type: "clear" })]);
             await h.settle();
             await browser.startTracing(h.page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
             const t0 = Date.now();
-            const result = await stream(h, `bench-${run}`, thought, answer, tokensPerFrame, 1000);
+            const [result] = await Promise.all([
+                stream(h, `bench-${run}`, thought, answer, tokensPerFrame, { markEvery: 1000 }),
+                stream(probe, `probe-${run}`, probeThought, [], tokensPerFrame, { markEvery: tokensPerFrame, markPrefix: "p1", restartEvery: 2000 })
+            ]);
             wall.push((Date.now() - t0) / 1000);
-            console.log(`run ${run + 1}: finishing the reply took ${result.finishMs.toFixed(1)} ms`);
             const work = workPerMark(await browser.stopTracing());
+            console.log(`run ${run + 1}: ${wall[run].toFixed(1)} s; finishing the reply took ${result.finishMs.toFixed(1)} ms`);
             if (work.maxTaskCpuMs > maxTaskCpuMs) {
                 maxTaskCpuMs = work.maxTaskCpuMs;
                 maxTaskAt = work.maxTaskAt;
@@ -146,68 +191,70 @@ async function main(): Promise<void> {
             longTasks += result.longTasks.length;
             frames = result.frames.length;
             const rows: Row[] = windows(result.frames, 1000, total).map((r) => {
-                const w = work.byMark.get(r.start) ?? { cpuMs: NaN, restyled: NaN, laidOut: NaN, maxTaskMs: NaN };
+                const w = work.byMark.get(r.start) ?? { cpuMs: NaN, restyled: NaN, laidOut: NaN, maxTaskMs: NaN, probeMsPerFrame: NaN };
                 const scale = 1000 / Math.min(1000, total - r.start);
-                return { start: r.start, phase: r.phase, cpuPer1k: w.cpuMs * scale, restyledPer1k: w.restyled * scale, laidOutPer1k: w.laidOut * scale, inPagePer1k: r.msPer1k, maxGap: r.maxGap, maxTaskMs: w.maxTaskMs };
+                return {
+                    start: r.start, phase: r.phase, cpuPer1k: w.cpuMs * scale, normPer1k: (w.cpuMs * scale) / w.probeMsPerFrame,
+                    restyledPer1k: w.restyled * scale, laidOutPer1k: w.laidOut * scale, inPagePer1k: r.msPer1k, maxGap: r.maxGap, maxTaskMs: w.maxTaskMs
+                };
             });
+            const min = (a: number, b: number | undefined) => Math.min(a, b ?? Infinity);
             best = run === 0 ? rows : best.map((b, i) => ({
                 ...b,
-                cpuPer1k: Math.min(b.cpuPer1k, rows[i]?.cpuPer1k ?? Infinity),
-                inPagePer1k: Math.min(b.inPagePer1k, rows[i]?.inPagePer1k ?? Infinity),
-                maxGap: Math.min(b.maxGap, rows[i]?.maxGap ?? Infinity),
-                maxTaskMs: Math.min(b.maxTaskMs, rows[i]?.maxTaskMs ?? Infinity)
+                cpuPer1k: min(b.cpuPer1k, rows[i]?.cpuPer1k),
+                normPer1k: min(b.normPer1k, rows[i]?.normPer1k),
+                inPagePer1k: min(b.inPagePer1k, rows[i]?.inPagePer1k),
+                maxGap: min(b.maxGap, rows[i]?.maxGap),
+                maxTaskMs: min(b.maxTaskMs, rows[i]?.maxTaskMs)
             }));
         }
 
         console.log(`Webview rendering: ${thoughtTokens} thought + ${answerTokens} answer tokens, ${tokensPerFrame} tokens per frame (${frames} frames), ` +
-            `${runs} run(s) of ${wall.map((w) => w.toFixed(1)).join(", ")} s; lowest value of the runs per window`);
+            `${runs} run(s); lowest value of the runs per window`);
         console.log("");
-        console.log("tokens          phase    CPU ms/1k  restyled/1k  laid out/1k  in-page ms/1k  longest task ms  max frame gap ms");
+        console.log("tokens          phase    CPU ms/1k  ÷ probe  restyled/1k  laid out/1k  in-page ms/1k  longest task ms  max frame gap ms");
         for (const r of best) {
-            console.log(`${String(r.start).padStart(6)}-${String(Math.min(total, r.start + 1000)).padEnd(6)}   ${r.phase.padEnd(7)}  ${r.cpuPer1k.toFixed(1).padStart(9)}  ${r.restyledPer1k.toFixed(0).padStart(11)}  ${r.laidOutPer1k.toFixed(0).padStart(11)}  ${r.inPagePer1k.toFixed(1).padStart(13)}  ${r.maxTaskMs.toFixed(1).padStart(15)}  ${r.maxGap.toFixed(1).padStart(16)}`);
+            console.log(`${String(r.start).padStart(6)}-${String(Math.min(total, r.start + 1000)).padEnd(6)}   ${r.phase.padEnd(7)}  ${r.cpuPer1k.toFixed(1).padStart(9)}  ${r.normPer1k.toFixed(1).padStart(7)}  ` +
+                `${r.restyledPer1k.toFixed(0).padStart(11)}  ${r.laidOutPer1k.toFixed(0).padStart(11)}  ${r.inPagePer1k.toFixed(1).padStart(13)}  ${r.maxTaskMs.toFixed(1).padStart(15)}  ${r.maxGap.toFixed(1).padStart(16)}`);
         }
 
         const thoughtRows = best.filter((r) => r.start + 1000 <= thoughtTokens);
         const answerRows = best.filter((r) => r.start >= thoughtTokens);
-        const mean = (xs: Row[]) => xs.reduce((s, x) => s + x.cpuPer1k, 0) / Math.max(1, xs.length);
         const edge = Math.max(1, Math.min(4, Math.floor(thoughtRows.length / 2)));
-        const first = mean(thoughtRows.slice(0, edge));
-        const last = mean(thoughtRows.slice(-edge));
-        // Least-squares line through the thought windows: cost(k) = a + b·k.
-        const n = thoughtRows.length;
-        const xm = (n - 1) / 2;
-        const ym = mean(thoughtRows);
-        const b = thoughtRows.reduce((s, r, k) => s + (k - xm) * (r.cpuPer1k - ym), 0) / Math.max(1e-9, thoughtRows.reduce((s, _r, k) => s + (k - xm) ** 2, 0));
-        const fitted = (k: number) => ym + b * (k - xm);
-        const fittedGrowth = fitted(n - 1) / fitted(0);
-        const answerFirst = answerRows.length ? answerRows[0].cpuPer1k : 0;
-        const answerLast = answerRows.length ? answerRows[answerRows.length - 1].cpuPer1k : 0;
+        const raw = trend(thoughtRows.map((r) => r.cpuPer1k), edge);
+        const norm = trend(thoughtRows.map((r) => r.normPer1k), edge);
+        const answerRaw = trend(answerRows.map((r) => r.cpuPer1k), 1);
+        const answerNorm = trend(answerRows.map((r) => r.normPer1k), 1);
         const maxFrame = Math.max(0, ...best.map((r) => r.maxGap));
         const maxTask = Math.max(0, ...best.map((r) => r.maxTaskMs));
         const gaps = best.map((r) => r.maxGap);
 
         console.log("");
-        console.log(`thought: ${first.toFixed(1)} CPU ms per 1k tokens over the first ${edge}k, ${last.toFixed(1)} over the last ${edge}k: growth ${(last / first).toFixed(2)}; ` +
-            `fitted line ${fitted(0).toFixed(1)} → ${fitted(n - 1).toFixed(1)}: growth ${fittedGrowth.toFixed(2)}`);
-        console.log(`answer:  ${answerFirst.toFixed(1)} CPU ms per 1k tokens over the first 1k, ${answerLast.toFixed(1)} over the last 1k: growth ${(answerLast / answerFirst).toFixed(2)}`);
+        console.log(`thought: ${raw.first.toFixed(1)} CPU ms per 1k tokens over the first ${edge}k, ${raw.last.toFixed(1)} over the last ${edge}k: growth ${raw.growth.toFixed(2)} ` +
+            `(fitted line: ${raw.fittedGrowth.toFixed(2)}); relative to the probe: growth ${norm.growth.toFixed(2)} (fitted line: ${norm.fittedGrowth.toFixed(2)})`);
+        console.log(`answer:  ${answerRaw.first.toFixed(1)} CPU ms per 1k tokens over the first 1k, ${answerRaw.last.toFixed(1)} over the last 1k: growth ${answerRaw.growth.toFixed(2)}; ` +
+            `relative to the probe: ${answerNorm.growth.toFixed(2)}`);
         console.log(`frames:  longest frame gap that recurred in every run ${maxFrame.toFixed(1)} ms (median window ${percentile(gaps, 50).toFixed(1)} ms); ` +
             `longest gap in any run ${worstGapAnyRun.toFixed(1)} ms; longest task that recurred in every run ${maxTask.toFixed(1)} ms CPU, ` +
             `in any run ${maxTaskCpuMs.toFixed(1)} ms (window from token ${maxTaskAt}); long tasks (> 50 ms wall) ${longTasks} in ${runs} run(s)`);
         console.log(JSON.stringify({
             tokens: total,
-            ms_per_1k_first: round(first),
-            ms_per_1k_last: round(last),
-            growth: round(last / first),
-            growth_fitted: round(fittedGrowth),
-            answer_ms_per_1k_first: round(answerFirst),
-            answer_ms_per_1k_last: round(answerLast),
-            answer_growth: round(answerLast / answerFirst),
+            ms_per_1k_first: round(raw.first),
+            ms_per_1k_last: round(raw.last),
+            growth: round(norm.growth),
+            growth_raw: round(raw.growth),
+            growth_fitted: round(norm.fittedGrowth),
+            answer_ms_per_1k_first: round(answerRaw.first),
+            answer_ms_per_1k_last: round(answerRaw.last),
+            answer_growth: round(answerNorm.growth),
+            answer_growth_raw: round(answerRaw.growth),
             max_frame_ms: round(maxFrame, 1),
             max_frame_ms_any_run: round(worstGapAnyRun, 1),
             max_task_cpu_ms: round(maxTask, 1),
             max_task_cpu_ms_any_run: round(maxTaskCpuMs, 1),
             runs
         }));
+        await probe.close();
         await h.close();
     } finally {
         await browser.close();

@@ -30,8 +30,11 @@ interface StreamSpec {
     answer: string[];
     tokensPerFrame: number;
     thoughtBudget: number;
-    /** Leave a trace mark (console.timeStamp "r1:N") each time N tokens, a multiple of this, have been sent. */
+    /** Leave a trace mark (console.timeStamp "<markPrefix>:N") each time N tokens, a multiple of this, have been sent. */
     markEvery?: number;
+    markPrefix?: string;
+    /** Clear the view and start a new turn each time this many more tokens have been sent (a constant-size probe). */
+    restartEvery?: number;
 }
 
 interface StreamResult {
@@ -212,8 +215,10 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         o.observe({ type, buffered: false });
         observers.push(o);
     }
-    if (spec.markEvery) console.timeStamp("r1:0");
-    post(msg.start(spec.turnId, { prompt: "Benchmark", thoughtBudget: spec.thoughtBudget, model: "synthetic" }));
+    const prefix = spec.markPrefix ?? "r1";
+    let turnId = spec.turnId;
+    if (spec.markEvery) console.timeStamp(`${prefix}:0`);
+    post(msg.start(turnId, { prompt: "Benchmark", thoughtBudget: spec.thoughtBudget, model: "synthetic" }));
     const total = spec.thought.length + spec.answer.length;
     const records: FrameRecord[] = [];
     const t0 = performance.now();
@@ -239,6 +244,11 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
                 return;
             }
             const end = Math.min(total, sent + spec.tokensPerFrame);
+            if (spec.restartEvery && sent > 0 && Math.floor(end / spec.restartEvery) > Math.floor(sent / spec.restartEvery)) {
+                post(msg.clear());
+                turnId = `${spec.turnId}-${sent}`;
+                post(msg.start(turnId, { prompt: "Probe", thoughtBudget: spec.thoughtBudget, model: "synthetic" }));
+            }
             let thought = "";
             let answer = "";
             for (let i = sent; i < end; i++) {
@@ -252,7 +262,7 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
             }
             const elapsedMs = performance.now() - t0;
             const d0 = performance.now();
-            post(msg.progress(spec.turnId, {
+            post(msg.progress(turnId, {
                 thought: thought || undefined,
                 answer: answer || undefined,
                 thoughtState: answer ? "ended" : "thinking",
@@ -260,7 +270,7 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
             }));
             pendingDispatch = performance.now() - d0;
             if (spec.markEvery && Math.floor(end / spec.markEvery) > Math.floor(sent / spec.markEvery)) {
-                console.timeStamp(`r1:${Math.floor(end / spec.markEvery) * spec.markEvery}`);
+                console.timeStamp(`${prefix}:${Math.floor(end / spec.markEvery) * spec.markEvery}`);
             }
             pendingPhase = answer ? "answer" : "thought";
             pendingTokens = end;
@@ -270,10 +280,11 @@ async function runStream(spec: StreamSpec): Promise<StreamResult> {
         nativeRaf(tick);
     });
     const f0 = performance.now();
-    post(msg.finish(spec.turnId, { reasoning: spec.thought.join(""), answer: spec.answer.join(""), stats: stats(thoughtTokens, answerTokens, { elapsedMs: performance.now() - t0 }) }));
+    if (spec.restartEvery) post(msg.clear()); // a probe: its turns were partial, nothing to finish
+    else post(msg.finish(turnId, { reasoning: spec.thought.join(""), answer: spec.answer.join(""), stats: stats(thoughtTokens, answerTokens, { elapsedMs: performance.now() - t0 }) }));
     const finishMs = performance.now() - f0;
     await frames(2);
-    if (spec.markEvery) console.timeStamp("r1:-1"); // end of the measured stream
+    if (spec.markEvery) console.timeStamp(`${prefix}:-1`); // end of the measured stream
     for (const o of observers) o.disconnect();
     // Return in a task of its own: serializing the records for the caller is harness work, not ours.
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -109,7 +109,8 @@ export class FixWithR1 implements vscode.Disposable {
         const fileName = document.uri.path.split("/").pop() ?? filePath;
         const decision = await this.review.review({
             document, baseText, edit: proposal.edit,
-            title: `${fileName} ↔ R1's fix for ${label}${lineDeltaNote(proposal.edit, proposal.oldText)}`
+            title: `${fileName} ↔ R1's fix for ${label}${lineDeltaNote(proposal.edit, proposal.oldText)}`,
+            notice: `R1's fix for ${label} in ${fileName} is ready: review the diff, then apply or discard it.${proposal.notes.length ? ` ${proposal.notes.join(" ")}` : ""}`
         });
         if (decision.kind === "discard") {
             if (decision.why === "stale") return this.tell({ ...base, status: "refused", message: decision.message ?? "The document changed.", edit: proposal.edit }, "warning");

@@ -1,6 +1,6 @@
 // Shows a proposed edit as a diff the user accepts or rejects: the document on the left, the document with the
 // edit on the right (a read-only virtual document, scheme `r1-proposal`), with "Apply" and "Discard" buttons in
-// the diff editor's title bar and as a CodeLens above the change.
+// the diff editor's title bar and in a notification. (Not a CodeLens: diff editors hide CodeLenses by default.)
 //
 // The proposal follows the document: when the user types while the diff is open, the edit is rebased onto the
 // new text (rebaseEdit) and the right side refreshed; when the code it replaces changes, the proposal is dropped
@@ -19,6 +19,8 @@ export interface ProposalSpec {
     edit: TextEdit;
     /** The diff editor's title: "cart.ts ↔ R1's fix for TS2322". */
     title: string;
+    /** The notification's text: "R1's fix for TS2322 in cart.ts is ready: review the diff, then apply or discard it." */
+    notice: string;
 }
 
 export type ReviewDecision =
@@ -46,20 +48,17 @@ function toRange(edit: TextEdit): vscode.Range {
     return new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character);
 }
 
-export class ProposalReview implements vscode.Disposable, vscode.TextDocumentContentProvider, vscode.CodeLensProvider {
+export class ProposalReview implements vscode.Disposable, vscode.TextDocumentContentProvider {
     private readonly proposals = new Map<string, Proposal>();
     private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-    private readonly lensesChanged = new vscode.EventEmitter<void>();
     private readonly disposables: vscode.Disposable[] = [];
     private next = 1;
 
     readonly onDidChange = this.changed.event;
-    readonly onDidChangeCodeLenses = this.lensesChanged.event;
 
     constructor() {
         this.disposables.push(
             vscode.workspace.registerTextDocumentContentProvider(proposalScheme, this),
-            vscode.languages.registerCodeLensProvider({ scheme: proposalScheme }, this),
             vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e.document)),
             vscode.window.tabGroups.onDidChangeTabs((e) => {
                 for (const tab of e.closed) {
@@ -69,8 +68,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
                     }
                 }
             }),
-            this.changed,
-            this.lensesChanged
+            this.changed
         );
     }
 
@@ -81,17 +79,6 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
 
     provideTextDocumentContent(uri: vscode.Uri): string {
         return this.proposals.get(uri.toString())?.content ?? "";
-    }
-
-    provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-        const p = this.proposals.get(document.uri.toString());
-        if (!p?.current) return [];
-        const line = Math.min(p.current.range.start.line, Math.max(0, document.lineCount - 1));
-        const at = new vscode.Range(line, 0, line, 0);
-        return [
-            new vscode.CodeLens(at, { title: "$(check) Apply R1's fix", command: "r1.applyProposedFix", arguments: [p.uri], tooltip: "Apply this change to the document (one undoable edit)" }),
-            new vscode.CodeLens(at, { title: "$(close) Discard", command: "r1.discardProposedFix", arguments: [p.uri], tooltip: "Close the diff and leave the document as it is" })
-        ];
     }
 
     /**
@@ -116,11 +103,16 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
             this.proposals.delete(uri.toString());
             return { kind: "discard", why: "disposed", message: `The diff could not be opened: ${String(error)}` };
         }
+        // Info toasts with buttons hide after a while and stay in the notification center; a button pressed after
+        // the decision was made elsewhere finds no proposal and does nothing.
+        void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
+            if (choice && this.proposals.has(uri.toString())) this.decide(uri, choice === "Apply" ? "apply" : "discard");
+        });
         return decision;
     }
 
     /**
-     * The user's decision on a proposal: `target` is the proposal's URI (editor title buttons and the CodeLens
+     * The user's decision on a proposal: `target` is the proposal's URI (the editor title buttons and the notification
      * pass it), else the proposal in the active diff editor, else the newest one. Returns false when there is
      * no such proposal.
      */
@@ -178,7 +170,6 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
                 this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: refusal }, true);
             } else {
                 this.changed.fire(p.uri);
-                this.lensesChanged.fire();
             }
         }
     }
@@ -187,7 +178,6 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         const p = this.proposals.get(key);
         if (!p) return;
         this.proposals.delete(key);
-        this.lensesChanged.fire();
         if (closeTab) void this.closeDiff(p.uri);
         p.resolve(decision);
     }

@@ -18,62 +18,12 @@ import type { FixOutcome } from "../../../src/features/fixWithR1";
 import type { ExplainOutcome } from "../../../src/features/explainCode";
 import type { ExternalTurn, ExternalTurnInfo } from "../../../src/features/reasoningDisplay";
 import type { ReasonProgress, ReasonResult } from "../../../src/shared/lspProtocol";
+import { BROKEN_LINE, EXPLAIN, FIXED_LINE, RIGHT_FIX, SLOW_RIGHT_FIX, WRONG_FIX, WRONG_LINE } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel, type ScriptSpec } from "../../fixtures/scriptedModel";
 import { r1ReplyPieces } from "../../fixtures/scriptPieces";
-import { R1_EOS } from "../../fixtures/r1Tokens";
 
 const extensionId = "r1-reasoner.r1-reasoner";
 const proposalScheme = "r1-proposal";
-
-const BROKEN_LINE = '    return text.trim().replace(/^\\$/, "");';
-const FIXED_LINE = '    return Number(text.trim().replace(/^\\$/, ""));';
-const WRONG_LINE = '    return String(text.trim().replace(/^\\$/, ""));';
-
-/** An answer that rewrites parsePrice with `returnLine` (without the doc comment, as models often do). */
-function fixAnswer(returnLine: string, intro: string): string[] {
-    return [
-        `\n\n${intro}`, "\n\n```typescript\n", "export function parsePrice(text: string): number {\n", `${returnLine}\n`, "}\n", "```",
-        "\n\nThis keeps", " the signature."
-    ];
-}
-
-const RIGHT_FIX: ScriptSpec = {
-    pieces: r1ReplyPieces({
-        thought: "The function promises a number but returns the cleaned-up string. Wrapping it in Number() converts it.",
-        answer: fixAnswer(FIXED_LINE, "Convert the string to a number:")
-    }),
-    name: "scripted right fix"
-};
-
-const WRONG_FIX: ScriptSpec = {
-    pieces: r1ReplyPieces({
-        thought: "Maybe String() makes the types agree.",
-        answer: fixAnswer(WRONG_LINE, "Wrap it in String():")
-    }),
-    name: "scripted wrong fix"
-};
-
-/**
- * Thinks forever (320 distinct steps in a cycle); when the thinking budget closes the thought, answers with the right
- * fix. The steps are short: when the budget closes the thought, node-llama-cpp re-tokenizes the thought text, and
- * the scripted tokenizer (no merges) makes one token of every byte.
- */
-const SLOW_RIGHT_FIX: ScriptSpec = {
-    pieces: ["Okay, let me look at parsePrice.", ...Array.from({ length: 320 }, (_, i) => ` c${i + 1}`)],
-    loopBackTo: 1,
-    afterForcedClose: [...fixAnswer(FIXED_LINE, "After all that thinking:"), R1_EOS],
-    contextLength: 16384,
-    name: "scripted slow right fix"
-};
-
-const EXPLAIN: ScriptSpec = {
-    pieces: r1ReplyPieces({
-        // Long enough (one token per piece) to arrive in several progress messages.
-        thought: ["parsePrice trims the text", " and strips a leading dollar sign,", " but it never converts to a number.", ...Array.from({ length: 150 }, (_, i) => ` s${i}`)],
-        answer: ["\n\n`parsePrice`", " trims the input", " and removes", " a leading `$`.", "\n\nIt returns", " the **string**", " although", " it promises", " a number:", " wrap it in `Number()`."]
-    }),
-    name: "scripted explanation"
-};
 
 interface R1Api {
     modelProcess: { reason: (...args: unknown[]) => Promise<ReasonResult> };
@@ -347,6 +297,39 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         await vscode.window.tabGroups.close(shown.tab);
         assert.equal((await second).status, "discarded");
         assert.equal(doc.getText(), original);
+    });
+
+    it("Fix all in file with R1: the whole file comes back, both errors fixed and verified", async () => {
+        const extraBroken = 'export const count: number = "3";';
+        const extraFixed = "export const count: number = 3;";
+        const fixedFile = `${original.replace(BROKEN_LINE, FIXED_LINE)}\n${extraFixed}\n`;
+        await useModel({
+            pieces: r1ReplyPieces({
+                thought: "Two type errors: a string returned as a number, and a string constant typed number.",
+                answer: ["\n\nThe corrected file:", "\n\n```typescript\n", fixedFile, "```", "\n\nBoth errors", " are gone."]
+            }),
+            name: "scripted fix all"
+        }, "fixAll");
+        const we = new vscode.WorkspaceEdit();
+        we.insert(uri, new vscode.Position(doc.lineCount - 1, 0), `\n${extraBroken}\n`);
+        assert.ok(await vscode.workspace.applyEdit(we));
+        await waitFor(() => vscode.languages.getDiagnostics(uri).length === 2, 60_000, "TypeScript reports both errors");
+        const source = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(0, 0, 0, 0), "source");
+        const all = source.find((a) => a.title === "Fix all in file with R1");
+        assert.ok(all?.command);
+        const turnsBefore = turns.length;
+        const outcomeP = vscode.commands.executeCommand<FixOutcome>(all.command.command, ...(all.command.arguments ?? []));
+        const { tab, proposal } = await proposalShown();
+        assert.equal(proposal.getText(), fixedFile);
+        const turn = turns[turnsBefore]!;
+        assert.equal(turn.info.title, "Fix 2 problems in cart.ts");
+        assert.match(turn.info.prompt, /Fix these 2 problems:\n- error TS2322 \(ts\) at line 9, .*\n- error TS2322 \(ts\) at line \d+, column 14: /);
+        await vscode.commands.executeCommand("r1.applyProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
+        const outcome = await outcomeP;
+        assert.equal(outcome.status, "applied", outcome.message);
+        assert.equal(doc.getText(), fixedFile);
+        assert.equal(outcome.message, "Fixed: 2 problems gone (TS2322), no new problems.");
+        assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), []);
     });
 
     it("lines added above the function while the model thinks: the fix is rebased onto them, nothing corrupted", async () => {

@@ -285,17 +285,36 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(await vscode.commands.executeCommand("r1.fix.retry", outcome.retryId), undefined, "a retry runs once");
     });
 
-    it("Discard (or closing the diff) leaves the document as it is", async () => {
+    it("Discard (or closing the diff) leaves the document as it is; the palette command fixes the problem at the cursor", async () => {
         await useModel(RIGHT_FIX, "right");
         const first = (await chooseFixWithR1()).outcome;
         const { tab } = await proposalShown();
         await vscode.commands.executeCommand("r1.discardProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
         assert.equal((await first).status, "discarded");
         await waitFor(() => proposalTabs().length === 0, 5000, "the diff closes");
-        const second = (await chooseFixWithR1()).outcome;
+        // "R1: Fix Problem at Cursor" from the palette: the problem under the cursor.
+        const editor = await vscode.window.showTextDocument(doc);
+        editor.selection = new vscode.Selection(8, 8, 8, 8);
+        const second = vscode.commands.executeCommand<FixOutcome>("r1.fixDiagnostic");
         const shown = await proposalShown();
         await vscode.window.tabGroups.close(shown.tab);
         assert.equal((await second).status, "discarded");
+        assert.equal(doc.getText(), original);
+    });
+
+    it("an answer whose code holds the model's reasoning is refused, never shown as an edit", async () => {
+        const thoughtLine = "The parser keeps the dollar sign out of the result";
+        await useModel({
+            pieces: r1ReplyPieces({
+                thought: [`Okay, the return type is the problem.\n${thoughtLine}`, "\nso Number() is all it needs."],
+                answer: ["\n\nHere:", "\n\n```typescript\n", "export function parsePrice(text: string): number {\n", `    ${thoughtLine}\n`, `${FIXED_LINE}\n`, "}\n", "```"]
+            }),
+            name: "scripted leak"
+        }, "leak");
+        const outcome = await (await chooseFixWithR1()).outcome;
+        assert.equal(outcome.status, "refused");
+        assert.match(outcome.message, /^No fix applied: .*line of the model's reasoning \("The parser keeps the dollar sign/);
+        assert.equal(proposalTabs().length, 0, "no diff shown");
         assert.equal(doc.getText(), original);
     });
 

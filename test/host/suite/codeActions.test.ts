@@ -178,7 +178,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
             we.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
             await vscode.workspace.applyEdit(we);
         }
-        for (const key of ["modelPath", "fix.thinkingBudget", "threads"]) await r1().update(key, undefined, vscode.ConfigurationTarget.Global);
+        for (const key of ["modelPath", "fix.thinkingBudget", "explain.thinkingBudget", "threads"]) await r1().update(key, undefined, vscode.ConfigurationTarget.Global);
         if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
 
@@ -445,10 +445,16 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(outcome.answer, turn.answer);
         assert.equal(doc.getText(), original, "explaining changes nothing");
 
-        // A selection is explained as selected.
+        // A selection is explained as selected, with Explain Code's own thinking budget (r1.explain.thinkingBudget).
+        await r1().update("explain.thinkingBudget", 20, vscode.ConfigurationTarget.Global);
         editor.selection = new vscode.Selection(12, 11, 12, 23);
+        const before = turns.length;
         const selected = await vscode.commands.executeCommand<ExplainOutcome>("r1.explainCode");
         assert.equal(selected.status, "explained");
         assert.ok(selected.prompt?.includes("Explain line 13:\n\n```typescript\nitems.reduce\n```"), selected.prompt);
+        const budgeted = turns[before]!.result!;
+        assert.equal(budgeted.thoughtState, "budget", "the thought was closed by r1.explain.thinkingBudget");
+        assert.equal(budgeted.stats.thoughtTokens, 20);
+        assert.equal(budgeted.answer, expected.answer.trimStart(), "and the answer followed");
     });
 });

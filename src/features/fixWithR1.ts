@@ -37,6 +37,8 @@ export interface FixOutcome {
     /** The proposed edit, against the text the request was made from. */
     edit?: TextEdit;
     verification?: FixVerification;
+    /** From applying the edit to a settled result of the diagnostics. */
+    verificationMs?: number;
     /** Set when a retry is offered: run it with `r1.fix.retry` and this id (the notification's button does). */
     retryId?: string;
 }
@@ -144,14 +146,17 @@ export class FixWithR1 implements vscode.Disposable {
         }).then(undefined, () => undefined);
 
         const timeoutMs = this.services.config.fixVerificationTimeoutMs;
-        const update = await watch.settled({
-            timeoutMs,
-            looksFinal: (after) => verifyFix({ targets, before, after, updated: true, editedRange }).verdict === "fixed"
-        });
+        const update = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: "R1: checking the fix against the language's diagnostics…" },
+            () => watch.settled({
+                timeoutMs,
+                looksFinal: (after) => verifyFix({ targets, before, after, updated: true, editedRange }).verdict === "fixed"
+            })
+        );
         const verification = verifyFix({ targets, before, after: update.diagnostics, updated: update.updated, editedRange, timeoutMs });
         log.info(`Fix verified in ${update.elapsedMs} ms (${update.events} diagnostics updates): ${verification.message}`);
 
-        const applyOutcome: FixOutcome = { ...base, status: "applied", message: verification.message, edit: proposal.edit, verification };
+        const applyOutcome: FixOutcome = { ...base, status: "applied", message: verification.message, edit: proposal.edit, verification, verificationMs: update.elapsedMs };
         if (!fixFailed(verification.verdict)) {
             void vscode.window.showInformationMessage(`R1: ${verification.message}`);
             return applyOutcome;

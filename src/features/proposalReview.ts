@@ -41,7 +41,8 @@ interface Proposal {
 /** The URI of the right side of a proposal's diff. */
 function proposalUri(document: vscode.Uri, id: string): vscode.Uri {
     // Same path (so the language and the file icon are the document's), its own scheme, the id in the query.
-    return vscode.Uri.from({ scheme: proposalScheme, path: document.path || `/${document.toString()}`, query: `id=${id}` });
+    const path = document.path || document.toString();
+    return vscode.Uri.from({ scheme: proposalScheme, path: path.startsWith("/") ? path : `/${path}`, query: `id=${id}` });
 }
 
 function toRange(edit: TextEdit): vscode.Range {

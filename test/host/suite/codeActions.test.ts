@@ -246,6 +246,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(outcome.verification?.verdict, "fixed", outcome.message);
         assert.equal(outcome.message, "Fixed: TS2322 gone, no new problems.");
         assert.equal(outcome.retryId, undefined, "no retry offered for a working fix");
+        console.log(`[codeActions] right fix verified in ${outcome.verificationMs} ms after Apply`);
         assert.equal(typeError(uri), undefined, "TypeScript no longer reports TS2322");
         await waitFor(() => proposalTabs().length === 0, 5000, "the diff closes");
 
@@ -265,6 +266,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(doc.getText(), original.replace(BROKEN_LINE, WRONG_LINE));
         assert.equal(outcome.verification?.verdict, "notFixed", outcome.message);
         assert.equal(outcome.message, "TS2322 is still there.");
+        console.log(`[codeActions] wrong fix verified in ${outcome.verificationMs} ms after Apply`);
         assert.ok(outcome.retryId, "one retry is offered");
 
         // The retry sends the file as the failed fix left it and says what is still wrong; it offers no second retry.

@@ -6,6 +6,7 @@ import { ModelLibrary } from "./client/modelLibrary";
 import { ModelProcess } from "./client/modelProcess";
 import { StatusBar } from "./client/statusBar";
 import { registerChatView } from "./features/chatView";
+import { registerCodeActions } from "./features/codeActions";
 import { registerGettingStarted } from "./features/gettingStarted";
 import { registerHuggingFaceToken } from "./features/huggingFaceToken";
 import { registerManageModels } from "./features/manageModels";
@@ -19,6 +20,8 @@ let modelProcess: ModelProcess | undefined;
 export interface R1ExtensionApi {
     /** For tests and other extensions: the supervised model process. */
     readonly modelProcess: ModelProcess;
+    /** For tests: where fixes and Explain Code show their thought and answer. */
+    readonly display: ReasoningDisplay;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -37,7 +40,8 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
         ["manage models", registerManageModels],
         ["hugging face token", registerHuggingFaceToken],
         ["getting started", registerGettingStarted],
-        ["chat view", registerChatView]
+        ["chat view", registerChatView],
+        ["code actions", registerCodeActions]
     ];
     for (const [name, register] of features) {
         try {
@@ -60,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     // Start the process in the background: the first request should not wait for it.
     void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp };
+    return { modelProcess: mp, display };
 }
 
 export async function deactivate(): Promise<void> {

@@ -8,6 +8,8 @@ const section = "r1";
 const restartSettings = ["gpu"] as const;
 /** Settings sent to the running process with r1/configure. */
 const engineSettingKeys = ["contextSize", "threads", "idleUnloadMinutes"] as const;
+/** The defaults of r1.thinkingBudget, r1.fix.thinkingBudget and r1.explain.thinkingBudget (package.json). */
+const defaultThinkingBudgets: Record<ReasonAction, number> = { chat: 4096, fix: 2048, explain: 1024 };
 
 export class Config {
     private get cfg(): vscode.WorkspaceConfiguration {
@@ -47,13 +49,29 @@ export class Config {
         };
     }
 
-    sampling(_action: ReasonAction): SamplingOptions {
+    /**
+     * Sampling for one kind of request. Each action has its own thinking budget: r1.thinkingBudget (the chat),
+     * r1.fix.thinkingBudget (quick fixes), r1.explain.thinkingBudget (Explain Code); 0 = no limit.
+     */
+    sampling(action: ReasonAction): SamplingOptions {
         return {
             temperature: this.cfg.get<number>("temperature") ?? 0.6,
             topP: this.cfg.get<number>("topP") ?? 0.95,
-            thoughtBudget: this.cfg.get<number>("thinkingBudget") ?? 4096,
+            thoughtBudget: this.thinkingBudget(action),
             maxTokens: this.cfg.get<number>("maxTokens") ?? 16384
         };
+    }
+
+    thinkingBudget(action: ReasonAction): number {
+        const key = action === "chat" ? "thinkingBudget" : `${action}.thinkingBudget`;
+        const value = this.cfg.get<number>(key) ?? defaultThinkingBudgets[action];
+        return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+    }
+
+    /** r1.fix.verificationTimeout in ms: how long a verified fix waits for the language's diagnostics. */
+    get fixVerificationTimeoutMs(): number {
+        const s = this.cfg.get<number>("fix.verificationTimeout") ?? 15;
+        return Math.max(1, s) * 1000;
     }
 
     static needsRestart(e: vscode.ConfigurationChangeEvent): boolean {

@@ -284,7 +284,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
             if (o.extensionTestsPath) payload.push(["extensionTestsPath", remoteUri(o.extensionTestsPath)]);
             if (payload.length > 0) {
                 if (!options.smokeTestDriver) throw new Error("extensionDevelopmentPath/extensionTestsPath need startCodeServer({ smokeTestDriver: true })");
-                query.push("ew=true", `payload=${encodeURIComponent(JSON.stringify(payload))}`);
+                // The workbench reads the parameters in order and `ew` (empty window) drops a folder named before
+                // it: it goes first, so that the folder is opened.
+                query.unshift("ew=true");
+                query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
             }
             return `${url}?${query.join("&")}`;
         }

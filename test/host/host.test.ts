@@ -1,6 +1,7 @@
 // The extension in a real VS Code host: code-server (Code-OSS workbench + Node extension host) driven by headless
 // Chromium. Runs the mocha suite of test/host/suite inside the extension host (one subtest per mocha test), then a
-// UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png.
+// UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png, and a UI test of Fix with R1 (the diff
+// with Apply and Discard, the verified result) that saves test-results/fix-*.png.
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,8 @@ import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
 import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, webviewFrame } from "./ui";
+import { RIGHT_FIX } from "../fixtures/cartScripts";
+import { writeScriptedModel } from "../fixtures/scriptedModel";
 
 const unavailable = hostUnavailableReason();
 const notBuilt = existsSync(join(repoRoot, "dist", "extension.js")) ? undefined : "dist/extension.js is missing: run node scripts/build.mjs first";
@@ -82,6 +85,69 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             t.diagnostic(`workbench ${workbenchMs} ms, UI test ${Date.now() - t0} ms; screenshot ${shot}`);
         } catch (err) {
             await saveScreenshot(page, "ui-failure").catch(() => undefined);
+            throw err;
+        } finally {
+            await browser.close();
+            await server.stop();
+            rmSync(runDir, { recursive: true, force: true });
+        }
+    });
+
+    test("UI: Fix with R1 from the light bulb opens a diff with Apply and Discard; Apply fixes and reports it", { timeout: 180_000 }, async (t) => {
+        assert.equal(notBuilt, undefined, notBuilt);
+        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-fix-"));
+        const workspace = join(runDir, "workspace");
+        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
+        const modelPath = join(runDir, "right-fix.gguf");
+        await writeScriptedModel(modelPath, RIGHT_FIX);
+        const server = await startCodeServer({
+            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
+            settings: { "r1.modelPath": modelPath, "r1.threads": 1 }
+        });
+        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
+            await server.stop();
+            throw err;
+        });
+        const page = browser.page;
+        try {
+            await openWorkbench(page, server.workbenchUrl());
+            await openFile(page, "cart.ts");
+            await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 90_000 });
+            // The cursor on the error (line 9, in `return`), then the quick fix menu.
+            await page.keyboard.press("Control+G");
+            await page.keyboard.type("9:8");
+            await page.keyboard.press("Enter");
+            await page.keyboard.press("Control+.");
+            const item = page.locator(".action-widget .monaco-list-row").filter({ hasText: "Fix with R1" }).first();
+            await item.waitFor({ timeout: 30_000 });
+            await saveScreenshot(page, "fix-quickfix-menu");
+            await item.click();
+
+            // The proposal: a diff editor titled with the fix, the Apply/Discard buttons in its title bar.
+            const diffTab = page.locator(".tabs-container .tab").filter({ hasText: "R1's fix for TS2322" }).first();
+            await diffTab.waitFor({ timeout: 90_000 });
+            await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 30_000 });
+            const apply = page.locator(".editor-actions .action-label[aria-label^=\"Apply R1's Fix\"]").first();
+            await apply.waitFor({ timeout: 15_000 });
+            await page.locator(".editor-actions .action-label[aria-label^=\"Discard R1's Fix\"]").first().waitFor({ timeout: 15_000 });
+            await page.locator(".monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert").first().waitFor({ timeout: 15_000 });
+            const notice = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "R1's fix for TS2322 in cart.ts is ready" }).first();
+            await notice.waitFor({ timeout: 15_000 });
+            await notice.locator(".monaco-button").filter({ hasText: "Apply" }).first().waitFor({ timeout: 5000 });
+            await page.mouse.move(700, 600); // no hover tooltip in the picture (Escape would also close the toast)
+            const diffShot = await saveScreenshot(page, "fix-diff");
+
+            await apply.click();
+            const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "Fixed: TS2322 gone, no new problems." }).first();
+            await toast.waitFor({ timeout: 60_000 });
+            await diffTab.waitFor({ state: "detached", timeout: 10_000 });
+            await page.locator(".monaco-editor .squiggly-error").first().waitFor({ state: "detached", timeout: 30_000 });
+            const editorText = await page.locator(".monaco-editor .view-lines").first().innerText();
+            assert.ok(editorText.replace(/\u00a0/g, " ").includes("return Number(text.trim()"), "the editor shows the fixed line");
+            const doneShot = await saveScreenshot(page, "fix-verified");
+            t.diagnostic(`screenshots ${diffShot}, ${doneShot}`);
+        } catch (err) {
+            await saveScreenshot(page, "ui-fix-failure").catch(() => undefined);
             throw err;
         } finally {
             await browser.close();

@@ -303,6 +303,24 @@ describe("models: load, switch, bad files", () => {
         assert.equal(still.result.stopReason, "eos");
     });
 
+    test("the model is unloaded after the idle time, and loads again on the next request", async () => {
+        await client.configure({ gpu: "cpu", contextSize: 2048, threads: 1, idleUnloadMinutes: 0.005 });
+        try {
+            const r = await run(ask(await model("onlyCloseTag"), "Hello!"));
+            assert.equal(r.result.stopReason, "eos");
+            assert.equal((await client.status()).state, "ready");
+            await new Promise((resolve) => setTimeout(resolve, 900));
+            const idle = await client.status();
+            assert.equal(idle.state, "idle");
+            assert.equal(idle.model, undefined);
+            const again = await run(ask(await model("onlyCloseTag"), "Hello again!"));
+            assert.equal(again.result.answer, "Hello! How can I help?");
+            assert.ok(again.result.notices.some((n) => n.kind === "modelLoading"), "the reload is announced");
+        } finally {
+            await client.configure({ gpu: "cpu", contextSize: 2048, threads: 1, idleUnloadMinutes: 0 });
+        }
+    });
+
     test("a reasoning request with no model gives the no-model error", async () => {
         await client.unloadModel();
         await assert.rejects(client.reason({ ...ask("", "Hi") }).result, (e: { code: number; message: string }) => {

@@ -109,7 +109,8 @@ function fenceFor(code: string): string {
     return "`".repeat(Math.max(3, longest + 1));
 }
 
-function fenced(code: string, languageId: string): string {
+/** `code` in a fenced block of the language (a fence longer than any backtick run inside). */
+export function fenced(code: string, languageId: string): string {
     const fence = fenceFor(code);
     return `${fence}${fenceTag(languageId)}\n${code}${code.endsWith("\n") || code === "" ? "" : "\n"}${fence}`;
 }

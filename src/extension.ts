@@ -5,6 +5,7 @@ import { Log } from "./client/log";
 import { ModelLibrary } from "./client/modelLibrary";
 import { ModelProcess } from "./client/modelProcess";
 import { StatusBar } from "./client/statusBar";
+import type { ChatController } from "./features/chatController";
 import { registerChatView } from "./features/chatView";
 import { registerCodeActions } from "./features/codeActions";
 import { registerGettingStarted } from "./features/gettingStarted";
@@ -12,6 +13,7 @@ import { registerHuggingFaceToken } from "./features/huggingFaceToken";
 import { registerManageModels } from "./features/manageModels";
 import { registerModelProcessCommands } from "./features/modelProcessCommands";
 import { registerSelectModel } from "./features/selectModel";
+import { ProposalReview } from "./features/proposalReview";
 import { ReasoningDisplay } from "./features/reasoningDisplay";
 import type { Services } from "./features/services";
 
@@ -22,6 +24,8 @@ export interface R1ExtensionApi {
     readonly modelProcess: ModelProcess;
     /** For tests: where fixes and Explain Code show their thought and answer. */
     readonly display: ReasoningDisplay;
+    /** For tests: the chat (its conversation, and a connection that stands in for a webview). */
+    readonly chat: ChatController | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -31,8 +35,10 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const statusBar = new StatusBar();
     const models = new ModelLibrary(context, config);
     const display = new ReasoningDisplay();
-    const services: Services = { context, log, config, modelProcess, models, display };
-    context.subscriptions.push(log, modelProcess, statusBar, models, display);
+    const proposals = new ProposalReview();
+    const services: Services = { context, log, config, modelProcess, models, display, proposals };
+    context.subscriptions.push(log, modelProcess, statusBar, models, display, proposals);
+    let chat: ChatController | undefined;
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
@@ -40,7 +46,11 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
         ["manage models", registerManageModels],
         ["hugging face token", registerHuggingFaceToken],
         ["getting started", registerGettingStarted],
-        ["chat view", registerChatView],
+        ["chat", (s) => {
+            const registration = registerChatView(s);
+            chat = registration.controller;
+            return registration;
+        }],
         ["code actions", registerCodeActions]
     ];
     for (const [name, register] of features) {
@@ -64,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     // Start the process in the background: the first request should not wait for it.
     void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display };
+    return { modelProcess: mp, display, get chat() { return chat; } };
 }
 
 export async function deactivate(): Promise<void> {

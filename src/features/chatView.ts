@@ -1,119 +1,133 @@
-// The R1 Reasoner sidebar view: a prompt box whose reply streams from the model, thought and answer apart.
-import { randomUUID } from "node:crypto";
+// The chat's places in VS Code: the "Reasoning" view in R1 Reasoner's side bar, and "R1: Open Chat in Editor" (an
+// editor tab, for a wide chat; restored after a reload). Both show the same conversation (one ChatController).
+// Also the chat's commands: New Chat, Chat History, Add Selection to Chat, Add Current File to Chat.
 import * as vscode from "vscode";
-import { reportRequestError } from "../client/requestErrors";
-import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
-import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "./reasoningDisplay";
+import { ChatController } from "./chatController";
 import type { Services } from "./services";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
 export const chatViewId = "r1.chatView";
+export const chatPanelType = "r1.chatPanel";
 
-export function registerChatView(services: Services): vscode.Disposable {
-    const provider = new ChatViewProvider(services);
-    return vscode.Disposable.from(
-        vscode.window.registerWebviewViewProvider(chatViewId, provider, { webviewOptions: { retainContextWhenHidden: true } }),
-        provider
-    );
+export interface ChatRegistration extends vscode.Disposable {
+    readonly controller: ChatController;
 }
 
-class ChatViewProvider implements vscode.WebviewViewProvider, TurnRenderer, vscode.Disposable {
-    private view: vscode.WebviewView | undefined;
-    private running: vscode.CancellationTokenSource | undefined;
-    private readonly disposables: vscode.Disposable[] = [];
+export function registerChatView(services: Services): ChatRegistration {
+    const controller = new ChatController(services);
+    const extensionUri = services.context.extensionUri;
+    const panels = new ChatPanels(controller, extensionUri);
+    let view: vscode.WebviewView | undefined;
 
-    constructor(private readonly services: Services) {}
-
-    resolveWebviewView(view: vscode.WebviewView): void {
-        this.view = view;
-        const extensionUri = this.services.context.extensionUri;
-        view.webview.options = webviewOptions(extensionUri);
-        view.webview.html = webviewHtml(view.webview, extensionUri, "R1 Reasoner");
-        this.disposables.push(
-            view.webview.onDidReceiveMessage((message: WebviewToHost) => this.onMessage(message)),
-            this.services.modelProcess.onStatus(() => this.postStatus()),
-            view.onDidDispose(() => {
-                this.view = undefined;
-                this.ready = false;
-                this.services.display.setRenderer(undefined);
-            })
-        );
-    }
-
-    private ready = false;
-
-    /** A request started elsewhere (quick fix, Explain Code) shown as a turn of the conversation. */
-    startTurn(info: ExternalTurnInfo): ExternalTurn {
-        const id = randomUUID();
-        this.post({ type: "turnStarted", id, prompt: info.title });
-        return {
-            progress: (progress) => this.post({ type: "progress", id, progress }),
-            finish: (result) => this.post({ type: "turnFinished", id, result }),
-            fail: (message) => this.post({ type: "turnFailed", id, message })
-        };
-    }
-
-    private post(message: HostToWebview): void {
-        void this.view?.webview.postMessage(message);
-    }
-
-    private postStatus(): void {
-        const status = this.services.modelProcess.status;
-        const model = status?.model?.name ?? (this.services.config.modelPath.split(/[\\/]/).pop() || undefined);
-        const text = !model ? "No model selected" : status?.state === "loading" ? "Loading model…" : status?.state === "generating" ? "Thinking…" : status?.state === "error" ? (status.error ?? "Error") : "Ready";
-        this.post({ type: "status", text, model });
-    }
-
-    private async onMessage(message: WebviewToHost): Promise<void> {
-        switch (message.type) {
-            case "ready":
-                this.postStatus();
-                if (!this.ready) {
-                    this.ready = true;
-                    this.services.display.setRenderer(this);
-                }
-                return;
-            case "stop":
-                this.running?.cancel();
-                return;
-            case "send":
-                await this.send(message.text);
-                return;
+    const provider: vscode.WebviewViewProvider = {
+        resolveWebviewView(webviewView) {
+            view = webviewView;
+            webviewView.webview.options = webviewOptions(extensionUri);
+            webviewView.webview.html = webviewHtml(webviewView.webview, extensionUri, "R1 Reasoner");
+            const connection = controller.attach(webviewView.webview);
+            webviewView.onDidDispose(() => {
+                connection.dispose();
+                if (view === webviewView) view = undefined;
+            });
         }
+    };
+
+    /** Shows the chat where the user has it: the editor tab when it is open, else the side bar view. */
+    const revealChat = async (): Promise<void> => {
+        if (panels.reveal()) return;
+        await vscode.commands.executeCommand(`${chatViewId}.focus`);
+    };
+
+    const editorFor = (uri?: vscode.Uri): vscode.TextEditor | undefined => {
+        const active = vscode.window.activeTextEditor;
+        if (!uri || active?.document.uri.toString() === uri.toString()) return active;
+        return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+    };
+
+    const disposables = vscode.Disposable.from(
+        vscode.window.registerWebviewViewProvider(chatViewId, provider, { webviewOptions: { retainContextWhenHidden: true } }),
+        vscode.window.registerWebviewPanelSerializer(chatPanelType, panels),
+        panels,
+        controller,
+        vscode.commands.registerCommand("r1.openChatInEditor", () => panels.open()),
+        vscode.commands.registerCommand("r1.newChat", async () => {
+            await controller.newChat();
+            await revealChat();
+        }),
+        vscode.commands.registerCommand("r1.showChatHistory", () => controller.showHistory()),
+        vscode.commands.registerCommand("r1.addSelectionToChat", async (uri?: vscode.Uri) => {
+            const editor = editorFor(uri instanceof vscode.Uri ? uri : undefined);
+            if (!editor) {
+                void vscode.window.showInformationMessage("R1: select code in an editor first.");
+                return undefined;
+            }
+            const chip = controller.context.addSelection(editor);
+            await revealChat();
+            return chip;
+        }),
+        vscode.commands.registerCommand("r1.addFileToChat", async (uri?: vscode.Uri) => {
+            const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+            if (!target) {
+                void vscode.window.showInformationMessage("R1: open a file first.");
+                return undefined;
+            }
+            try {
+                const chip = await controller.context.addFile(target);
+                await revealChat();
+                return chip;
+            } catch (error) {
+                void vscode.window.showWarningMessage(`R1: ${target.path.split("/").pop()} cannot be attached: ${error instanceof Error ? error.message : String(error)}`);
+                return undefined;
+            }
+        })
+    );
+    return { controller, dispose: () => disposables.dispose() };
+}
+
+/** "R1: Open Chat in Editor": one editor tab with the chat, restored after a window reload. */
+class ChatPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+    private panel: vscode.WebviewPanel | undefined;
+
+    constructor(private readonly controller: ChatController, private readonly extensionUri: vscode.Uri) {}
+
+    open(): void {
+        if (this.reveal(false)) return;
+        const panel = vscode.window.createWebviewPanel(chatPanelType, "R1 Chat", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+            ...webviewOptions(this.extensionUri),
+            retainContextWhenHidden: true,
+            enableFindWidget: true
+        });
+        this.setUp(panel);
     }
 
-    private async send(text: string): Promise<void> {
-        const { config, modelProcess, log } = this.services;
-        const prompt = text.trim();
-        if (!prompt) return;
-        const id = randomUUID();
-        this.post({ type: "turnStarted", id, prompt });
-        if (!config.modelPath) {
-            this.post({ type: "turnFailed", id, message: 'No model is selected. Run "R1: Select Model" to choose a GGUF file.' });
-            const choice = await vscode.window.showInformationMessage("R1: no model is selected yet.", "Select Model");
-            if (choice) void vscode.commands.executeCommand("r1.selectModel");
+    /** Reveals the open tab; false when there is none. */
+    reveal(preserveFocus = false): boolean {
+        if (!this.panel) return false;
+        this.panel.reveal(undefined, preserveFocus);
+        return true;
+    }
+
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+        if (this.panel) {
+            panel.dispose();
             return;
         }
-        this.running?.cancel();
-        const cts = new vscode.CancellationTokenSource();
-        this.running = cts;
-        try {
-            const result = await modelProcess.reason(
-                { action: "chat", turns: [{ role: "user", text: prompt }], sampling: config.sampling("chat"), modelPath: config.modelPath },
-                (progress) => this.post({ type: "progress", id, progress }),
-                cts.token
-            );
-            this.post({ type: "turnFinished", id, result });
-        } catch (error) {
-            this.post({ type: "turnFailed", id, message: reportRequestError(error, log) });
-        } finally {
-            if (this.running === cts) this.running = undefined;
-            cts.dispose();
-        }
+        panel.webview.options = webviewOptions(this.extensionUri);
+        this.setUp(panel);
+    }
+
+    private setUp(panel: vscode.WebviewPanel): void {
+        this.panel = panel;
+        panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "r1.svg");
+        panel.webview.html = webviewHtml(panel.webview, this.extensionUri, "R1 Chat");
+        const connection = this.controller.attach(panel.webview);
+        panel.onDidDispose(() => {
+            connection.dispose();
+            if (this.panel === panel) this.panel = undefined;
+        });
     }
 
     dispose(): void {
-        this.running?.cancel();
-        for (const d of this.disposables) d.dispose();
+        this.panel?.dispose();
     }
 }

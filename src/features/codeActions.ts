@@ -7,13 +7,12 @@ import { currentDiagnostics, toDiagnosticInfo } from "./diagnosticsWatch";
 import { ExplainCode, type ExplainOutcome } from "./explainCode";
 import { FixCodeActionProvider } from "./fixProvider";
 import { type FixOutcome, FixWithR1 } from "./fixWithR1";
-import { ProposalReview } from "./proposalReview";
 import { ReasoningRequests } from "./reasoningRequest";
 import type { Services } from "./services";
 
 export function registerCodeActions(services: Services): vscode.Disposable {
     const requests = new ReasoningRequests(services);
-    const review = new ProposalReview();
+    const review = services.proposals;
     const fixes = new FixWithR1(services, requests, review);
     const explain = new ExplainCode(requests);
 
@@ -30,7 +29,6 @@ export function registerCodeActions(services: Services): vscode.Disposable {
 
     return vscode.Disposable.from(
         requests,
-        review,
         fixes,
         vscode.languages.registerCodeActionsProvider({ scheme: "*" }, new FixCodeActionProvider(), FixCodeActionProvider.metadata),
         vscode.commands.registerCommand("r1.fixDiagnostic", async (uri?: vscode.Uri, diagnostic?: vscode.Diagnostic): Promise<FixOutcome | undefined> => {

@@ -4,6 +4,7 @@ import type { Config } from "../client/config";
 import type { Log } from "../client/log";
 import type { ModelLibrary } from "../client/modelLibrary";
 import type { ModelProcess } from "../client/modelProcess";
+import type { ProposalReview } from "./proposalReview";
 import type { ReasoningDisplay } from "./reasoningDisplay";
 
 export interface Services {
@@ -15,4 +16,6 @@ export interface Services {
     readonly models: ModelLibrary;
     /** The reasoning view, for requests started outside the chat (quick fixes, Explain Code). */
     readonly display: ReasoningDisplay;
+    /** Proposed edits shown as a diff to apply or discard (quick fixes and chat Apply share it). */
+    readonly proposals: ProposalReview;
 }

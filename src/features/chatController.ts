@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { reportRequestError } from "../client/requestErrors";
 import { locateAnswerCode } from "../core/answerCode";
+import { timeAgo } from "../core/timeAgo";
 import { buildChatPrompt, contextCharBudget } from "../core/chatPrompt";
 import {
     addTurn, contextFor, type ContextRef, type Conversation, type ConversationTurn, createConversation, failTurn, findTurn, finishTurn,
@@ -464,7 +465,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         const items = (): Item[] => this.store.list().map((c) => ({
             id: c.id,
             label: c.title,
-            description: `${c.turns} ${c.turns === 1 ? "turn" : "turns"} · ${relativeTime(c.updatedAt)}${c.id === this.conversation.id ? " · shown now" : ""}`,
+            description: `${c.turns} ${c.turns === 1 ? "turn" : "turns"} · ${timeAgo(c.updatedAt)}${c.id === this.conversation.id ? " · shown now" : ""}`,
             iconPath: new vscode.ThemeIcon(c.id === this.conversation.id ? "comment-discussion" : "comment"),
             buttons: [deleteButton]
         }));
@@ -551,16 +552,4 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
 
 function languageOf(uri: vscode.Uri): string {
     return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.languageId ?? "plaintext";
-}
-
-/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else the date. */
-export function relativeTime(ms: number, now = Date.now()): string {
-    const s = Math.max(0, Math.round((now - ms) / 1000));
-    if (s < 60) return "just now";
-    if (s < 3600) return `${Math.round(s / 60)} min ago`;
-    if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
-    const days = Math.round(s / 86_400);
-    if (days === 1) return "yesterday";
-    if (days < 14) return `${days} days ago`;
-    return new Date(ms).toLocaleDateString();
 }

@@ -1,15 +1,28 @@
-// The chat webview (browser side): status line, transcript and prompt box. The transcript's turns are
-// drawn by ConversationView (thinking block, sanitized markdown answer, code block actions).
+// The chat webview (browser side): the header (model and state), the transcript (ConversationView: thinking
+// block, sanitized markdown answer, code block actions; the welcome of an empty chat), and the prompt box
+// (Composer: chips of attached code, `@file` completion, Send / Stop). Everything the user does is a message to
+// the host (src/shared/webviewProtocol.ts); the host keeps the conversation and draws it again whenever the
+// webview (re)loads. The draft in the prompt box survives reloads through the webview state.
 import "./reply.css";
+import "./chatShell.css";
 import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
+import { Composer } from "./composer";
 import { ConversationView } from "./conversationView";
+import { WelcomeView } from "./welcomeView";
+
+interface WebviewState {
+    draft?: string;
+}
 
 interface VsCodeApi {
     postMessage(message: WebviewToHost): void;
+    getState(): WebviewState | undefined;
+    setState(state: WebviewState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
+const post = (message: WebviewToHost): void => vscode.postMessage(message);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
     const node = document.createElement(tag);
@@ -18,61 +31,96 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, te
     return node;
 }
 
-function iconButton(className: string, icon: string, label: string, type: "submit" | "button"): HTMLButtonElement {
-    const button = el("button", `r1-icon-button ${className}`);
-    button.type = type;
-    button.title = label;
-    button.setAttribute("aria-label", label);
-    const glyph = el("span", `codicon codicon-${icon}`);
-    glyph.setAttribute("aria-hidden", "true");
-    button.append(glyph);
-    return button;
+function icon(name: string): HTMLElement {
+    const span = el("span", `codicon codicon-${name}`);
+    span.setAttribute("aria-hidden", "true");
+    return span;
 }
 
-const app = document.getElementById("app") ?? document.body;
-const status = el("div", "status", "Starting…");
-status.setAttribute("role", "status");
+// ---- header: the model (click to choose another) and its state ------------------------------------
+const header = el("header", "r1-chat-header");
+const modelButton = el("button", "r1-model-button");
+modelButton.type = "button";
+const modelName = el("span", "r1-model-name", "No model");
+modelButton.append(icon("sparkle"), modelName, icon("chevron-down"));
+const state = el("span", "r1-state", "Starting…");
+state.setAttribute("role", "status");
+// The class "status" is kept for tests and tools that read the state line.
+state.classList.add("status");
+header.append(modelButton, state);
+modelButton.addEventListener("click", () => post({ type: "selectModel" }));
+
+function showStatus(text: string, model: string | undefined): void {
+    modelName.textContent = model ?? "Select a model";
+    const label = model ? `Model: ${model}. Choose another model` : "No model selected. Select a model";
+    modelButton.title = label;
+    modelButton.setAttribute("aria-label", label);
+    state.textContent = text;
+    state.dataset.state = !model ? "none" : /error|fail|could not/i.test(text) ? "error" : /thinking|loading/i.test(text) ? "busy" : "ready";
+}
+
+// ---- transcript ----------------------------------------------------------------------------------
 const transcript = el("div", "transcript");
-const form = el("form", "composer");
-const input = el("textarea", "prompt");
-input.placeholder = "Ask R1… (Enter to send, Shift+Enter for a new line)";
-input.setAttribute("aria-label", "Prompt");
-input.rows = 3;
-const send = iconButton("send", "send", "Send (Enter)", "submit");
-const stop = iconButton("stop", "debug-stop", "Stop", "button");
-stop.hidden = true;
-const actions = el("div", "composer-actions");
-actions.append(stop, send);
-form.append(input, actions);
-app.append(status, transcript, form);
-
-const conversation = new ConversationView(transcript, (m) => vscode.postMessage(m), transcript);
-
-form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    vscode.postMessage({ type: "send", text });
-    input.value = "";
+transcript.setAttribute("role", "log");
+transcript.setAttribute("aria-label", "Conversation with R1");
+const welcome = new WelcomeView({
+    openChat: (id) => post({ type: "openChat", id }),
+    showHistory: () => post({ type: "showHistory" })
 });
-input.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey) {
-        e.preventDefault();
-        form.requestSubmit();
-    }
+transcript.append(welcome.element);
+const conversation = new ConversationView(transcript, post, transcript);
+conversation.onDidChangeTurns = () => {
+    welcome.element.hidden = !conversation.isEmpty;
+};
+
+// ---- prompt box ----------------------------------------------------------------------------------
+let nextQuery = 1;
+const saved = vscode.getState() ?? {};
+const composer = new Composer({
+    send: (text) => post({ type: "send", text }),
+    stop: () => post({ type: "stop" }),
+    attach: () => post({ type: "attach" }),
+    removeContext: (id) => post({ type: "removeContext", id }),
+    queryFiles: (query) => {
+        const requestId = nextQuery++;
+        post({ type: "queryFiles", requestId, query });
+        return requestId;
+    },
+    addFile: (path) => post({ type: "addFile", path }),
+    draftChanged: (draft) => vscode.setState({ ...(vscode.getState() ?? {}), draft })
 });
-stop.addEventListener("click", () => vscode.postMessage({ type: "stop" }));
+if (saved.draft) composer.setDraft(saved.draft);
+
+const app = document.getElementById("app") ?? document.body;
+app.append(header, transcript, composer.element);
+
+// When VS Code focuses the view (e.g. after "Add Selection to Chat"), the prompt box gets the focus.
+window.addEventListener("focus", () => {
+    if (document.activeElement === document.body || document.activeElement === null) composer.focus();
+});
 
 window.addEventListener("message", (event: MessageEvent<HostToWebview>) => {
     const m = event.data;
     if (typeof m !== "object" || m === null || typeof m.type !== "string") return;
-    if (m.type === "status") {
-        status.textContent = m.model ? `${m.model} · ${m.text}` : m.text;
-        return;
+    switch (m.type) {
+        case "status":
+            showStatus(m.text, m.model);
+            return;
+        case "busy":
+            composer.setBusy(m.busy);
+            return;
+        case "context":
+            composer.setChips(m.items);
+            return;
+        case "fileSuggestions":
+            composer.showSuggestions(m.requestId, m.items);
+            return;
+        case "history":
+            welcome.setHistory(m.items, m.currentId);
+            return;
+        default:
+            conversation.handle(m);
     }
-    if (m.type === "turnStarted") stop.hidden = false;
-    if (m.type === "turnFinished" || m.type === "turnFailed") stop.hidden = true;
-    conversation.handle(m);
 });
 
-vscode.postMessage({ type: "ready" });
+post({ type: "ready" });

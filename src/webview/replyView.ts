@@ -67,6 +67,8 @@ export class ReplyView {
     private thoughtState: ThoughtState = "none";
     private answerStarted = false;
     private finished = false;
+    /** The model-loading notice while the model loads: its time counts up until the first token. */
+    private loading: { text: HTMLElement; icon: HTMLElement; model: string; start: number; timer: ReturnType<typeof setInterval> } | undefined;
 
     constructor(private readonly options: ReplyViewOptions) {
         this.element = el("article", "r1-reply r1-streaming");
@@ -132,12 +134,14 @@ export class ReplyView {
 
     appendThought(text: string): void {
         if (text.length === 0) return;
+        this.endLoading(true);
         this.thought.element.hidden = false;
         this.thought.append(text);
     }
 
     appendAnswer(text: string): void {
         if (text.length === 0) return;
+        this.endLoading(true);
         this.answer.append(text);
         if (!this.answerStarted && /\S/.test(text)) {
             this.answerStarted = true;
@@ -188,14 +192,48 @@ export class ReplyView {
         const key = noticeKey(notice);
         if (this.shownNotices.has(key)) return;
         this.shownNotices.add(key);
-        (isThoughtNotice(notice) ? this.thoughtNotices : this.endNotices).append(renderNotice(notice));
+        const row = renderNotice(notice);
+        (isThoughtNotice(notice) ? this.thoughtNotices : this.endNotices).append(row);
+        if (notice.kind === "modelLoading") this.startLoading(row, notice.model);
         this.options.onRender?.();
+    }
+
+    /** "Loading DeepSeek-R1-Distill-Qwen-7B-Q4_K_M… 3.2 s", counting until the model's first token. */
+    private startLoading(row: HTMLElement, model: string): void {
+        const text = row.querySelector<HTMLElement>(".r1-notice-text");
+        const icon = row.querySelector<HTMLElement>(".codicon");
+        if (!text || !icon) return;
+        row.classList.add("r1-notice-loading");
+        if (this.finished || this.answerStarted || this.thought.hasText) {
+            // A finished turn (history): how long it took is not known.
+            icon.className = "codicon codicon-check";
+            text.textContent = `Loaded ${model}.`;
+            return;
+        }
+        const start = performance.now();
+        icon.className = "codicon codicon-loading codicon-modifier-spin";
+        const tick = (): void => {
+            text.textContent = `Loading ${model}… ${((performance.now() - start) / 1000).toFixed(1)} s`;
+        };
+        tick();
+        this.loading = { text, icon, model, start, timer: setInterval(tick, 100) };
+    }
+
+    private endLoading(loaded: boolean): void {
+        const l = this.loading;
+        if (!l) return;
+        this.loading = undefined;
+        clearInterval(l.timer);
+        const seconds = ((performance.now() - l.start) / 1000).toFixed(1);
+        l.icon.className = `codicon codicon-${loaded ? "check" : "circle-slash"}`;
+        l.text.textContent = loaded ? `Loaded ${l.model} in ${seconds} s.` : `Loading ${l.model} stopped after ${seconds} s.`;
     }
 
     /** The stream ended: render everything as final, close the thought, show how it ended. */
     finish(end: ReplyEnd): void {
         if (this.finished) return;
         this.finished = true;
+        this.endLoading(/\S/.test(end.answer ?? "") || /\S/.test(end.reasoning ?? "") || this.thought.hasText || this.answerStarted);
         if (end.model && !this.header.querySelector(".r1-turn-detail")) this.setModel(end.model);
         // The final texts are authoritative: if what streamed differs (a lost or reordered batch), redraw.
         const same = (a: string, b: string) => a.replace(/\r\n?/g, "\n").trim() === b.replace(/\r\n?/g, "\n").trim();
@@ -252,6 +290,8 @@ export class ReplyView {
     }
 
     dispose(): void {
+        if (this.loading) clearInterval(this.loading.timer);
+        this.loading = undefined;
         this.thought.dispose();
         this.element.remove();
     }

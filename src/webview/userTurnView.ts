@@ -1,6 +1,9 @@
-// The user's request as shown above a reply: plain text only (never markdown or HTML).
+// The user's request as shown above a reply: plain text only (never markdown or HTML), and the chips of the code
+// that was attached to it.
+import type { ContextChip } from "../shared/webviewProtocol";
+import { renderChips } from "./contextChips";
 
-export function renderUserTurn(text: string): HTMLElement {
+export function renderUserTurn(text: string, context: readonly ContextChip[] = []): HTMLElement {
     const turn = document.createElement("article");
     turn.className = "r1-request";
     turn.setAttribute("aria-label", "Your request");
@@ -19,6 +22,8 @@ export function renderUserTurn(text: string): HTMLElement {
     const bubble = document.createElement("div");
     bubble.className = "r1-request-text";
     bubble.textContent = text;
-    turn.append(header, bubble);
+    turn.append(header);
+    if (context.length > 0) turn.append(renderChips(context));
+    turn.append(bubble);
     return turn;
 }

@@ -60,7 +60,7 @@ export class Composer {
         const attach = iconButton("attach", "attach", "Attach Code (selection, current file, any file)", "button");
         const hint = document.createElement("span");
         hint.className = "composer-hint";
-        hint.textContent = "Enter to send · Shift+Enter for a new line";
+        hint.textContent = "Shift+Enter: new line";
         hint.setAttribute("aria-hidden", "true");
         this.stopButton = iconButton("stop", "debug-stop", "Stop (Escape)", "button");
         this.stopButton.hidden = true;

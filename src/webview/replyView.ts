@@ -61,6 +61,8 @@ export class ReplyView {
     readonly thought: ThoughtView;
     readonly answer: MarkdownStream;
     private readonly header: HTMLElement;
+    /** Before the thought: the model loading. */
+    private readonly startNotices: HTMLElement;
     private readonly thoughtNotices: HTMLElement;
     private readonly endNotices: HTMLElement;
     private readonly shownNotices = new Set<string>();
@@ -87,10 +89,11 @@ export class ReplyView {
 
         this.thought = new ThoughtView(options.scheduler, options.thoughtBudget ?? 0, options.onRender);
         this.thought.element.hidden = true;
+        this.startNotices = el("div", "r1-notices r1-start-notices");
         this.thoughtNotices = el("div", "r1-notices");
         this.answer = new MarkdownStream(options.scheduler, options.onRender);
         this.endNotices = el("div", "r1-notices");
-        this.element.append(header, this.thought.element, this.thoughtNotices, this.answer.element, this.endNotices);
+        this.element.append(header, this.startNotices, this.thought.element, this.thoughtNotices, this.answer.element, this.endNotices);
 
         this.element.addEventListener("click", (e) => this.onClick(e));
         this.element.addEventListener("auxclick", (e) => this.onLinkEvent(e));
@@ -193,7 +196,7 @@ export class ReplyView {
         if (this.shownNotices.has(key)) return;
         this.shownNotices.add(key);
         const row = renderNotice(notice);
-        (isThoughtNotice(notice) ? this.thoughtNotices : this.endNotices).append(row);
+        (notice.kind === "modelLoading" ? this.startNotices : isThoughtNotice(notice) ? this.thoughtNotices : this.endNotices).append(row);
         if (notice.kind === "modelLoading") this.startLoading(row, notice.model);
         this.options.onRender?.();
     }

@@ -17,6 +17,8 @@ export interface StickToBottomOptions {
 
 export class StickToBottom {
     private pinned = true;
+    /** Where update() last put the view (until the user scrolls elsewhere). */
+    private ownTop: number | undefined;
     private readonly controller = new AbortController();
     private readonly observer: ResizeObserver | undefined;
 
@@ -24,7 +26,13 @@ export class StickToBottom {
     constructor(private readonly scroller: Element, options: StickToBottomOptions = {}) {
         const events = options.events ?? scroller;
         const signal = this.controller.signal;
-        events.addEventListener("scroll", () => { this.pinned = this.atEnd(); }, { passive: true, signal });
+        events.addEventListener("scroll", () => {
+            // The event of our own scroll arrives a frame later, when more content may have come: it says nothing
+            // about the user, who has not moved from where we put the view.
+            if (this.ownTop !== undefined && Math.abs(this.scroller.scrollTop - this.ownTop) < 1) return;
+            this.ownTop = undefined;
+            this.pinned = this.atEnd();
+        }, { passive: true, signal });
         // Intent to read further up is known before the scroll happens: stop pinning at once, so the next
         // frame's content does not pull the view back down under the user's wheel.
         events.addEventListener("wheel", (e) => { if ((e as WheelEvent).deltaY < 0) this.pinned = false; }, { passive: true, signal });
@@ -37,6 +45,8 @@ export class StickToBottom {
         if (options.content) {
             this.observer = new ResizeObserver(() => this.update());
             this.observer.observe(options.content);
+            // The scroller itself changes size too (the view is shown, resized, the prompt box grows): stay at the end.
+            if (options.content !== scroller) this.observer.observe(scroller);
         }
     }
 
@@ -46,7 +56,9 @@ export class StickToBottom {
 
     /** Scrolls to the end when pinned. */
     update(): void {
-        if (this.pinned) this.scroller.scrollTop = this.scroller.scrollHeight;
+        if (!this.pinned) return;
+        this.scroller.scrollTop = this.scroller.scrollHeight;
+        this.ownTop = this.scroller.scrollTop;
     }
 
     /** Pins again and scrolls to the end (e.g. when the user sends a new message). */

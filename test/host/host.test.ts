@@ -1,7 +1,8 @@
 // The extension in a real VS Code host: code-server (Code-OSS workbench + Node extension host) driven by headless
 // Chromium. Runs the mocha suite of test/host/suite inside the extension host (one subtest per mocha test), then a
-// UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png, and a UI test of Fix with R1 (the diff
-// with Apply and Discard, the verified result) that saves test-results/fix-*.png.
+// UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png, a UI test of Fix with R1 (the diff
+// with Apply and Discard, the verified result) that saves test-results/fix-*.png, and a UI test of the chat (thinking,
+// answer, Apply, a link's confirmation, Stop, the chat after a window reload) that saves test-results/chat-*.png.
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
 import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, webviewFrame } from "./ui";
-import { RIGHT_FIX } from "../fixtures/cartScripts";
+import { CHAT_REASONING, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
 import { writeScriptedModel } from "../fixtures/scriptedModel";
 
 const unavailable = hostUnavailableReason();
@@ -148,6 +149,122 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             t.diagnostic(`screenshots ${diffShot}, ${doneShot}`);
         } catch (err) {
             await saveScreenshot(page, "ui-fix-failure").catch(() => undefined);
+            throw err;
+        } finally {
+            await browser.close();
+            await server.stop();
+            rmSync(runDir, { recursive: true, force: true });
+        }
+    });
+    test("UI: chat: the thought streams then folds, Apply changes the file after the diff is accepted, links ask first, Stop keeps the thought, a reload keeps the chat", { timeout: 300_000 }, async (t) => {
+        assert.equal(notBuilt, undefined, notBuilt);
+        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-chat-"));
+        const workspace = join(runDir, "workspace");
+        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
+        const modelPath = join(runDir, "scripted-R1-demo.gguf");
+        await writeScriptedModel(modelPath, CHAT_REASONING);
+        const server = await startCodeServer({
+            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
+            settings: { "r1.modelPath": modelPath, "r1.threads": 1, "r1.contextSize": 16384, "r1.thinkingBudget": 1500 }
+        });
+        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
+            await server.stop();
+            throw err;
+        });
+        const page = browser.page;
+        const chat = webviewFrame(page);
+        const lastReply = () => chat.locator(".r1-reply").last();
+        try {
+            await openWorkbench(page, server.workbenchUrl());
+            await openFile(page, "cart.ts");
+            // Attach the file from the palette: the chat opens with a chip above the prompt box.
+            // (Right after the workbench loads the palette can miss contributed commands: one retry.)
+            await runCommand(page, "R1: Add Current File to Chat").catch(async () => {
+                await page.waitForTimeout(2000);
+                await runCommand(page, "R1: Add Current File to Chat", 30_000);
+            });
+            await chat.locator(".composer .r1-chip").filter({ hasText: "cart.ts" }).waitFor({ timeout: 30_000 });
+            await chat.locator(".r1-welcome").waitFor({ timeout: 10_000 });
+            const prompt = chat.locator("textarea.prompt");
+            await prompt.click();
+            await prompt.pressSequentially("Why does parsePrice not compile?");
+            await prompt.press("Enter");
+
+            // Thinking: the block streams with its meter (tokens go up), the Stop button shows.
+            const thought = lastReply().locator(".r1-thought.r1-thinking");
+            await thought.waitFor({ timeout: 60_000 });
+            // The thought is quick (a scripted model): the picture is taken as soon as some of it is there.
+            const tokens = lastReply().locator(".r1-thought.r1-thinking .r1-meter-tokens");
+            let firstCount = 0;
+            for (const end = Date.now() + 60_000; firstCount < 60 && Date.now() < end;) {
+                firstCount = Number((await tokens.innerText({ timeout: 60_000 })).replace(/\D/g, "")) || 0;
+            }
+            await page.mouse.move(700, 600);
+            const thinkingShot = await saveScreenshot(page, "chat-thinking");
+            assert.ok(firstCount >= 60 && firstCount < 1500, `caught while thinking (${firstCount} tokens)`);
+            assert.match(await lastReply().locator(".r1-meter-budget").innerText(), /% of budget/);
+            // The answer: the thought folds to its summary, the code block comes with its buttons.
+            const folded = lastReply().locator(".r1-thought.r1-collapsed .r1-thought-title");
+            await folded.filter({ hasText: /Thought for .* · 1,500 tokens/ }).waitFor({ timeout: 120_000 });
+            const block = lastReply().locator(".r1-codeblock").filter({ hasText: "parsePrice" });
+            await block.waitFor({ timeout: 30_000 });
+            await lastReply().locator(".r1-regenerate").waitFor({ timeout: 30_000 });
+            await page.mouse.move(700, 600);
+            const answeredShot = await saveScreenshot(page, "chat-answered");
+
+            // Apply: a diff against the attached file; the file changes only when the user accepts it.
+            await block.locator('button[data-r1-action="apply"]').click();
+            const diffTab = page.locator(".tabs-container .tab").filter({ hasText: "R1's change from the chat" }).first();
+            await diffTab.waitFor({ timeout: 30_000 });
+            await page.locator(".monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert").first().waitFor({ timeout: 15_000 });
+            await page.mouse.move(700, 600);
+            const diffShot = await saveScreenshot(page, "chat-apply-diff");
+            await page.locator(".editor-actions .action-label[aria-label^=\"Apply R1's Fix\"]").first().click();
+            await diffTab.waitFor({ state: "detached", timeout: 15_000 });
+            await page.locator(".monaco-editor .view-lines").filter({ hasText: "return Number(text.trim()" }).first().waitFor({ timeout: 15_000 });
+            const editorText = (await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");
+            assert.ok(editorText.includes(FIXED_LINE.trim()), `the editor shows the applied line:\n${editorText}`);
+
+            // A link in the answer opens only after a modal that shows the URL (cancelled here).
+            await lastReply().locator("[data-r1-href]").filter({ hasText: "Number() on MDN" }).click();
+            const dialog = page.locator(".monaco-dialog-box").filter({ hasText: "https://developer.mozilla.org/docs/Web/JavaScript/Reference/Global_Objects/Number" });
+            await dialog.waitFor({ timeout: 15_000 });
+            const linkShot = await saveScreenshot(page, "chat-link-confirm");
+            await dialog.locator(".monaco-button").filter({ hasText: "Cancel" }).first().click();
+            await dialog.waitFor({ state: "detached", timeout: 10_000 });
+
+            // Stop while thinking: the partial thought stays, marked as stopped.
+            await prompt.click();
+            await prompt.pressSequentially("Think it through once more.");
+            await prompt.press("Enter");
+            await lastReply().locator(".r1-thought.r1-thinking").waitFor({ timeout: 60_000 });
+            await chat.locator(".composer .stop").click();
+            await lastReply().locator(".r1-notice").filter({ hasText: "Stopped by you." }).waitFor({ timeout: 30_000 });
+            const stoppedTitle = await lastReply().locator(".r1-thought-title").innerText();
+            assert.match(stoppedTitle, /^Stopped after thinking for .* · [\d,]+ tokens$/);
+            const partial = await lastReply().locator(".r1-thought-text").evaluate((e) => e.textContent ?? "");
+            assert.ok(partial.startsWith("Okay, the user asks why parsePrice does not compile."), partial.slice(0, 80));
+
+            // A window reload: the chat comes back with both turns, the answer's code and the stopped thought.
+            await runCommand(page, "Developer: Reload Window");
+            await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
+            // The side bar may come back hidden with the R1 item still marked: then one click shows it.
+            const r1Item = page.locator('.part.activitybar .action-item a[aria-label^="R1 Reasoner"]').first();
+            await r1Item.waitFor({ timeout: 60_000 });
+            await page.waitForTimeout(1000);
+            if (!(await page.locator(".part.sidebar").isVisible())) await r1Item.click();
+            await page.locator(".part.sidebar").waitFor({ state: "visible", timeout: 15_000 });
+            await chat.locator(".r1-request-text").filter({ hasText: "Think it through once more." }).waitFor({ timeout: 60_000 });
+            assert.equal(await chat.locator(".r1-request-text").count(), 2);
+            await chat.locator(".r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 10_000 });
+            await lastReply().locator(".r1-notice").filter({ hasText: "Stopped by you." }).waitFor({ timeout: 10_000 });
+            assert.match(await chat.locator(".r1-reply").first().locator(".r1-thought-title").innerText(), /^Thought for .* · 1,500 tokens$/);
+            await chat.locator(".r1-request .r1-chip").filter({ hasText: "cart.ts" }).first().waitFor({ timeout: 10_000 });
+            await page.mouse.move(700, 600);
+            const restoredShot = await saveScreenshot(page, "chat-restored");
+            t.diagnostic(`screenshots ${thinkingShot}, ${answeredShot}, ${diffShot}, ${linkShot}, ${restoredShot}`);
+        } catch (err) {
+            await saveScreenshot(page, "ui-chat-failure").catch(() => undefined);
             throw err;
         } finally {
             await browser.close();

@@ -245,4 +245,17 @@ describe("chat webview shell in headless Chromium", { skip: unavailable }, () =>
         assert.deepEqual(h.errors, []);
         assert.deepEqual(h.strayRequests, []);
     });
+    test("a chat drawn again after a reload ends scrolled to its last turn", async () => {
+        await h.page.setViewportSize({ width: 300, height: 500 });
+        await post({ type: "history", currentId: "c", items: [{ id: "old", title: "Older chat", updatedAt: Date.now() - 60_000, turns: 1 }] });
+        const long = (n: number) => Array.from({ length: n }, (_, i) => `Paragraph ${i} of the answer, long enough to wrap in a narrow view.`).join("\n\n");
+        await post(msg.clear());
+        for (let i = 0; i < 3; i++) {
+            await post({ ...msg.restore(`r${i}`, { prompt: `Question ${i}`, reasoning: long(6), answer: `${long(4)}\n\n\`\`\`ts\nconst x${i} = ${i};\n\`\`\`\n\n${long(3)}`, thoughtBudget: 4096 }), kind: "chat" } as HostToWebview);
+        }
+        await post({ type: "busy", busy: false });
+        await h.settle(6);
+        const gap = await h.value<number>("(() => { const t = document.querySelector('.transcript'); return t.scrollHeight - t.clientHeight - t.scrollTop; })()");
+        assert.ok(gap <= 2, `${gap} px from the end`);
+    });
 });

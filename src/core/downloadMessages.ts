@@ -2,17 +2,24 @@
 // gets. Pure: src/features/downloadModel.ts shows them.
 import { formatBytes } from "./modelCatalog";
 
-/** Structurally src/platform/modelDownloader.ts's DownloadProgress. */
+export type DownloadPhase = "connecting" | "hashing" | "downloading" | "verifying" | "done";
+
+/** The progress of a model download (src/platform/modelDownloader.ts reports it). */
 export interface DownloadProgressInfo {
-    phase: "connecting" | "hashing" | "downloading" | "verifying" | "done";
+    phase: DownloadPhase;
+    /** 0-based index of the file being downloaded, and how many there are (split models). */
     fileIndex: number;
     fileCount: number;
+    /** Base name of the current file. */
     file: string;
     fileBytes: number;
     fileTotalBytes: number | null;
+    /** All files together (completed files + the current one). */
     bytes: number;
     totalBytes: number | null;
+    /** Over the last few seconds; 0 before any data. */
     bytesPerSecond: number;
+    /** null when the total or the speed is unknown. */
     etaSeconds: number | null;
 }
 

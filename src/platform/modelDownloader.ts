@@ -33,25 +33,8 @@ export interface DownloadFile {
     sha256?: string | null;
 }
 
-export type DownloadPhase = "connecting" | "hashing" | "downloading" | "verifying" | "done";
-
-export interface DownloadProgress {
-    phase: DownloadPhase;
-    /** 0-based index of the file being downloaded, and how many there are (split models). */
-    fileIndex: number;
-    fileCount: number;
-    /** Base name of the current file. */
-    file: string;
-    fileBytes: number;
-    fileTotalBytes: number | null;
-    /** All files together (completed files + the current one). */
-    bytes: number;
-    totalBytes: number | null;
-    /** Over the last few seconds; 0 before any data. */
-    bytesPerSecond: number;
-    /** null when the total or the speed is unknown. */
-    etaSeconds: number | null;
-}
+import type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/downloadMessages";
+export type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/downloadMessages";
 
 export interface DownloadOptions {
     signal?: AbortSignal;

@@ -68,8 +68,12 @@ function verifyCodeServer(): string | undefined {
 
 function withNode24(): NodeJS.ProcessEnv {
     // code-server's postinstall insists on Node 24 (it reads npm_config_user_agent) and builds native modules
-    // against the Node headers in npm_config_nodedir.
-    return { ...process.env, PATH: `${join(node24Home, "bin")}:${process.env.PATH ?? ""}`, npm_config_nodedir: node24Home };
+    // against the Node headers in npm_config_nodedir. Under `npm test` the environment carries the outer npm's
+    // npm_* variables (npm_config_user_agent says Node 20, and npm reads npm_config_* as its own config), so
+    // none of them is passed on.
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+    return { ...env, PATH: `${join(node24Home, "bin")}:${process.env.PATH ?? ""}`, npm_config_nodedir: node24Home };
 }
 
 const runtimes: readonly Runtime[] = [

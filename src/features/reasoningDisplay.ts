@@ -1,7 +1,7 @@
 // Where a reasoning request started outside the chat (a quick fix, Explain Code) shows its thought and answer:
-// the chat view draws it as a turn of the conversation. Features call `display.startTurn(...)`; the chat view
-// registers itself as the renderer when VS Code resolves it. Turns started before the view exists are kept and
-// replayed, so nothing is lost when the view was never opened.
+// the chat draws it as a turn of the current conversation. Features call `display.startTurn(...)`; the chat
+// controller registers itself as the renderer when the extension activates (and draws the turn in every chat
+// webview, now or when one opens). Turns started while no renderer is set are kept and replayed.
 import * as vscode from "vscode";
 import type { ReasonProgress, ReasonResult } from "../shared/lspProtocol";
 

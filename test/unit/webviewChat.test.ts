@@ -3,9 +3,11 @@
 // completion, Enter / Shift+Enter / Stop, Regenerate, turns removed for a regenerate, the draft kept in the
 // webview state, the model loading time, and the theme (no element-wide button rule leaking into components).
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { Harness, harnessUnavailable, launchBrowser } from "../webview/harness";
+import { Harness, harnessUnavailable, launchBrowser, repoRoot } from "../webview/harness";
 import { msg, stats } from "../webview/messages";
 import type { HostToWebview, WebviewToHost } from "../../src/shared/webviewProtocol";
 
@@ -257,5 +259,40 @@ describe("chat webview shell in headless Chromium", { skip: unavailable }, () =>
         await h.settle(6);
         const gap = await h.value<number>("(() => { const t = document.querySelector('.transcript'); return t.scrollHeight - t.clientHeight - t.scrollTop; })()");
         assert.ok(gap <= 2, `${gap} px from the end`);
+    });
+    test("screenshots: an empty chat (welcome, recent chats), chips and @ completion in dark, light and high contrast", async () => {
+        const dir = join(repoRoot, "test-results");
+        mkdirSync(dir, { recursive: true });
+        for (const theme of ["dark", "light", "hc"] as const) {
+            const page = await Harness.open(browser, { theme, width: 420, height: 760 });
+            try {
+                await page.post({ type: "status", text: "Ready", model: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M" });
+                await page.post({
+                    type: "history", currentId: "now", items: [
+                        { id: "a", title: "Why does parsePrice not compile?", updatedAt: Date.now() - 20 * 60_000, turns: 3 },
+                        { id: "b", title: "Explain applyDiscount", updatedAt: Date.now() - 26 * 3600_000, turns: 1 },
+                        { id: "c", title: "Write tests for total()", updatedAt: Date.now() - 4 * 86_400_000, turns: 2 }
+                    ]
+                });
+                await page.post({ type: "context", items: [
+                    { id: "c1", kind: "file", label: "cart.ts", detail: "src/cart.ts" },
+                    { id: "c2", kind: "selection", label: "cart.ts:8-10", detail: "src/cart.ts, lines 8–10" }
+                ] });
+                await page.page.locator("textarea.prompt").click();
+                await page.page.keyboard.type("Compare with @ca");
+                const q = ((await page.posted()) as WebviewToHost[]).filter((m) => m.type === "queryFiles").pop() as Extract<WebviewToHost, { type: "queryFiles" }>;
+                await page.post({ type: "fileSuggestions", requestId: q.requestId, items: [
+                    { path: "src/cart.ts", name: "cart.ts", folder: "src" },
+                    { path: "test/cart.test.ts", name: "cart.test.ts", folder: "test" },
+                    { path: "docs/shopping-cart.md", name: "shopping-cart.md", folder: "docs" }
+                ] });
+                await page.settle();
+                await page.page.screenshot({ path: join(dir, `chat-shell-${theme}.png`) });
+                assert.equal(await page.page.locator(".r1-recent-item").count(), 3);
+                assert.deepEqual(page.errors, []);
+            } finally {
+                await page.close();
+            }
+        }
     });
 });

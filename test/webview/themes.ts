@@ -1,6 +1,6 @@
 // The theme variables and body classes VS Code gives a webview, for the themes the harness emulates
 // (values from VS Code's Dark Modern, Light Modern and Dark High Contrast themes). Only the variables the
-// reply view uses, plus those of VS Code's default webview stylesheet.
+// chat view uses, plus those of VS Code's default webview stylesheet.
 
 export type ThemeName = "dark" | "light" | "hc";
 
@@ -32,6 +32,13 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-editor-background": "#1f1f1f",
             "--vscode-sideBar-background": "#181818",
             "--vscode-widget-border": "#313131",
+            "--vscode-editorSuggestWidget-background": "#202020",
+            "--vscode-editorSuggestWidget-border": "#454545",
+            "--vscode-editorSuggestWidget-foreground": "#cccccc",
+            "--vscode-editorSuggestWidget-selectedBackground": "#04395e",
+            "--vscode-editorSuggestWidget-selectedForeground": "#ffffff",
+            "--vscode-list-hoverBackground": "#2a2d2e",
+            "--vscode-widget-shadow": "#0000005c",
             "--vscode-chat-requestBorder": "#ffffff1a",
             "--vscode-chat-requestBackground": "#1f1f1f",
             "--vscode-focusBorder": "#0078d4",
@@ -75,6 +82,13 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-editor-background": "#ffffff",
             "--vscode-sideBar-background": "#f8f8f8",
             "--vscode-widget-border": "#e5e5e5",
+            "--vscode-editorSuggestWidget-background": "#f8f8f8",
+            "--vscode-editorSuggestWidget-border": "#c8c8c8",
+            "--vscode-editorSuggestWidget-foreground": "#3b3b3b",
+            "--vscode-editorSuggestWidget-selectedBackground": "#e8e8e8",
+            "--vscode-editorSuggestWidget-selectedForeground": "#000000",
+            "--vscode-list-hoverBackground": "#f2f2f2",
+            "--vscode-widget-shadow": "#00000029",
             "--vscode-chat-requestBorder": "#0000001a",
             "--vscode-chat-requestBackground": "#ffffff",
             "--vscode-focusBorder": "#005fb8",
@@ -120,6 +134,10 @@ export const themes: Record<ThemeName, HarnessTheme> = {
             "--vscode-contrastBorder": "#6fc3df",
             "--vscode-contrastActiveBorder": "#f38518",
             "--vscode-widget-border": "#6fc3df",
+            "--vscode-editorSuggestWidget-background": "#0c141f",
+            "--vscode-editorSuggestWidget-border": "#6fc3df",
+            "--vscode-editorSuggestWidget-foreground": "#ffffff",
+            "--vscode-editorSuggestWidget-selectedBackground": "#000000",
             "--vscode-focusBorder": "#f38518",
             "--vscode-button-background": "#000000",
             "--vscode-button-foreground": "#ffffff",

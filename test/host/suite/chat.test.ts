@@ -227,6 +227,7 @@ describe("Chat: conversation, code blocks, history", function () {
         await vscode.commands.executeCommand("r1.discardProposedFix");
         assert.equal((await pending).status, "discarded");
         assert.equal(doc.getText(), original);
+        await waitFor(() => proposalTabs().length === 0, 10_000, "the diff closes");
 
         const fromThought = turn.result!.reasoning.trim().split("\n")[0]!;
         for (const bad of [fromThought, "export function parsePrice(text: string): number {\n    return eval(text);\n}"]) {
@@ -366,5 +367,16 @@ describe("Chat: conversation, code blocks, history", function () {
         assert.equal(r1().get<string>("modelPath"), downloaded, "it becomes the selected model");
         assert.ok(turn.result.notices.some((n) => n.kind === "info" && n.message.startsWith("No model was selected")), "the notice stays with the turn");
         from = posted.length;
+    });
+    it("R1: Open Chat in Editor opens one editor tab with the chat (a second call reveals it)", async () => {
+        const panels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith("r1.chatPanel"));
+        await vscode.commands.executeCommand("r1.openChatInEditor");
+        const tab = await waitFor(() => panels()[0], 15_000, "the chat opens as an editor tab");
+        assert.equal(tab.label, "R1 Chat");
+        await vscode.commands.executeCommand("r1.openChatInEditor");
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(panels().length, 1, "one chat tab");
+        await vscode.window.tabGroups.close(panels());
+        assert.equal(panels().length, 0);
     });
 });

@@ -61,7 +61,9 @@ function showStatus(text: string, model: string | undefined): void {
 
 // ---- transcript ----------------------------------------------------------------------------------
 const transcript = el("div", "transcript");
-transcript.setAttribute("role", "log");
+// A region, not a live log: a streaming reply would be read out token by token. The state line (role=status)
+// says when R1 is thinking and when it is ready.
+transcript.setAttribute("role", "region");
 transcript.setAttribute("aria-label", "Conversation with R1");
 const welcome = new WelcomeView({
     openChat: (id) => post({ type: "openChat", id }),

@@ -252,7 +252,11 @@ export class ReplyView {
                 this.thought.autoCollapse();
             }
         }
-        if (end.stats) this.setStats(end.stats);
+        if (end.stats) {
+            // A thought that never ended (stopped, cut off) has no thinking time from the engine: it is the whole reply's.
+            const stopped = end.stats.thoughtMs === undefined && !this.answerStarted && this.thought.hasText && end.stats.elapsedMs !== undefined;
+            this.setStats(stopped ? { ...end.stats, thoughtMs: end.stats.elapsedMs } : end.stats);
+        }
         if (end.thoughtState) this.setThoughtState(end.thoughtState);
         for (const notice of end.notices ?? []) this.addNotice(notice);
         if (this.thoughtState === "thinking" || (!this.answerStarted && this.thought.hasText)) {

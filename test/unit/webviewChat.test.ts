@@ -191,6 +191,9 @@ describe("chat webview shell in headless Chromium", { skip: unavailable }, () =>
         await post({ ...msg.start("a", { prompt: "What is wrong?" }), context: [{ id: "a:0", kind: "file", label: "cart.ts", detail: "src/cart.ts" }] } as HostToWebview);
         assert.equal(await h.page.locator('.r1-request[data-turn-id="a"] .r1-chip').innerText(), "cart.ts");
         assert.equal(await h.page.locator('.r1-request[data-turn-id="a"] .r1-chip-remove').count(), 0, "sent chips are not removable");
+        await post(msg.restore("s", { prompt: "Stopped", reasoning: "Half a thought", answer: "", stopReason: "abort", thoughtState: "unclosed", stats: stats(841, 0, { elapsedMs: 12_300 }) }));
+        await h.settle();
+        assert.match(await h.page.locator('.r1-reply[data-turn-id="s"] .r1-thought-title').innerText(), /^Stopped after thinking for 12 s · 841 tokens$/, "a stopped thought keeps its time");
         await post({ ...msg.restore("b", { prompt: "Again", answer: "" }), error: "The window was reloaded while R1 was answering." } as HostToWebview);
         await h.settle();
         assert.match(await h.page.locator('.r1-reply[data-turn-id="b"] .r1-notice-error').innerText(), /window was reloaded/);

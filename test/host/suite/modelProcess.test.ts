@@ -60,7 +60,7 @@ describe("the model process (language server)", function () {
         const answer = progress.map((p) => p.answer ?? "").join("");
         assert.equal(thought.trim(), result.reasoning);
         assert.equal(answer.trimEnd(), result.answer);
-        assert.ok(progress.findIndex((p) => p.answer) > progress.findIndex((p) => p.thought));
+        assert.ok(progress.findIndex((p) => p.answer) >= progress.findIndex((p) => p.thought), "the thought streams first (a batch may carry the end of the thought and the start of the answer)");
         const status = await mp.getStatus();
         assert.equal(status.state, "ready");
         assert.equal(status.model?.name, "r1-scripted");

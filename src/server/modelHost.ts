@@ -258,9 +258,14 @@ export class ModelHost {
     }
 
     private loadError(name: string, error: unknown, mark: number): ModelError {
-        const reasons = this.llamaLogs.problemsSince(mark);
+        // llama.cpp's own words, without its generic wrapper lines ("failed to load model", resource simulation).
+        const reasons = this.llamaLogs
+            .problemsSince(mark)
+            .filter((line) => !/simulating model resource usage|^llama_model_load_from_file_impl: failed to load model$/i.test(line))
+            .map((line) => line.replace(/^llama_model_load: error loading model: /, ""));
         const base = error instanceof Error ? error.message : String(error);
-        const detail = reasons.length > 0 ? reasons.slice(-3).join(" / ") : base;
+        const unique = [...new Set(reasons)];
+        const detail = unique.length > 0 ? unique.slice(-3).join(" / ") : base;
         const hint = isOutOfMemory(error) ? " Not enough memory: choose a smaller model or quantization, or lower r1.contextSize." : "";
         return new ModelError(ErrorCodes.loadFailed, `Could not load ${name}: ${detail}.${hint}`);
     }

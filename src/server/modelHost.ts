@@ -2,12 +2,13 @@
 // idle time, frees the old model when the model changes, and runs requests one at a time (a FIFO queue), so
 // no request can corrupt another and consecutive requests reuse the evaluated prefix in the KV cache.
 import { availableParallelism, freemem, totalmem } from "node:os";
+import { basename } from "node:path";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
 import { createForcedThinkWrapper } from "./forcedThinkWrapper";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
-import { checkModelFile } from "./modelFile";
+import { checkModelFile, type CheckedModelFile } from "./modelFile";
 
 export interface LoadedModel {
     readonly model: LlamaModel;
@@ -154,7 +155,7 @@ export class ModelHost {
         if (!modelPath) throw new ModelError(ErrorCodes.noModel, 'No model is selected. Run "R1: Select Model" to choose a GGUF file.');
         if (this.loaded?.info.path === modelPath) return this.loaded;
         if (this.loading?.path === modelPath) return this.loading.promise;
-        const promise = this.loadNow(modelPath, onLoading);
+        const promise = this.loadReplacing(modelPath, onLoading);
         this.loading = { path: modelPath, promise };
         this.emitStatus();
         try {
@@ -170,11 +171,30 @@ export class ModelHost {
         }
     }
 
-    private async loadNow(modelPath: string, onLoading?: (name: string) => void): Promise<LoadedModel> {
-        // Check the file before freeing the current model: a bad choice keeps the previous model working.
+    /**
+     * Loads `modelPath` in place of the current model. The file is checked before the current model is freed;
+     * if llama.cpp still fails to load it, the previous model is loaded again, so a bad choice never leaves the
+     * user without the model that worked.
+     */
+    private async loadReplacing(modelPath: string, onLoading?: (name: string) => void): Promise<LoadedModel> {
         const checked = await checkModelFile(modelPath);
         onLoading?.(checked.info.name);
+        const previous = this.loaded?.info.path;
         await this.unloadNow();
+        try {
+            return await this.loadNow(modelPath, checked);
+        } catch (error) {
+            if (previous) {
+                this.events.log("warn", `Loading ${checked.info.name} failed; loading the previous model ${basename(previous)} again.`);
+                await this.loadNow(previous, await checkModelFile(previous)).catch((again: unknown) =>
+                    this.events.log("error", `The previous model did not load again: ${again instanceof Error ? again.message : String(again)}`)
+                );
+            }
+            throw error;
+        }
+    }
+
+    private async loadNow(modelPath: string, checked: CheckedModelFile): Promise<LoadedModel> {
         const started = Date.now();
         const lib = await loadNodeLlamaCpp();
         let llama: Llama;

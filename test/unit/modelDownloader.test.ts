@@ -92,7 +92,9 @@ test("with retries a dropped connection resumes by itself", async () => {
     assert.deepEqual(readFileSync(m.destination), m.body);
     const requests = server.log.filter((l) => l.path === m.path);
     assert.equal(requests.length, 2);
-    assert.equal(requests[1].range, "bytes=500000-");
+    // The server wrote 500,000 bytes before the drop; a reset may discard some of what was in flight.
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(requests[1].range ?? "")?.[1] ?? NaN);
+    assert.ok(resumedAt > 0 && resumedAt <= 500_000, `resumed from what arrived (${requests[1].range})`);
     assert.equal(r.transferredBytes, m.body.length, "no byte fetched twice");
 });
 

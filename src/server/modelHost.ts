@@ -227,7 +227,10 @@ export class ModelHost {
             }
         }
         if (!model) throw this.loadError(checked.info.name, lastFailure, mark);
-        if (attempts.length > 1 && model.gpuLayers === 0) this.events.log("warn", `${checked.info.name} runs on the CPU: it did not fit in GPU memory.`);
+        const warnings: string[] = [];
+        const totalLayers = model.fileInsights.totalLayers;
+        if (attempts.length > 1 && model.gpuLayers === 0) warnings.push(`${checked.info.name} runs on the CPU: it did not fit in GPU memory, so replies are slower.`);
+        else if (attempts.length > 1 && model.gpuLayers < totalLayers) warnings.push(`Only ${model.gpuLayers} of ${totalLayers} layers fit in GPU memory; the rest run on the CPU.`);
 
         let context: LlamaContext;
         try {
@@ -240,9 +243,8 @@ export class ModelHost {
             await model.dispose();
             throw this.loadError(checked.info.name, error, mark);
         }
-        if (context.contextSize < contextWanted) {
-            this.events.log("warn", `Context capped at ${context.contextSize} tokens (asked for ${contextWanted}): that is what fits in memory.`);
-        }
+        if (context.contextSize < contextWanted) warnings.push(`The context is capped at ${context.contextSize} tokens (r1.contextSize asks for ${contextWanted}): that is what fits in memory.`);
+        for (const w of warnings) this.events.log("warn", w);
 
         // Resolving renders the model's Jinja template against every known wrapper (0.5–1 s): once per load.
         const resolved = lib.resolveChatWrapper(model);
@@ -253,10 +255,11 @@ export class ModelHost {
             backend: llama.gpu === false ? "cpu" : llama.gpu,
             gpuName: gpuNames[0],
             gpuLayers: model.gpuLayers,
-            totalLayers: model.fileInsights.totalLayers,
+            totalLayers,
             contextSize: context.contextSize,
             threads,
-            loadMs: Date.now() - started
+            loadMs: Date.now() - started,
+            warnings
         };
         const loaded: LoadedModel = {
             model,

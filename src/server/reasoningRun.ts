@@ -33,8 +33,10 @@ function toHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
 export interface RunOptions {
     signal: AbortSignal;
     send: (progress: ReasonProgress) => void;
-    /** Notices raised before generation started (model loading, sampling warnings). */
+    /** Notices already sent before generation started (model loading): kept in the result. */
     initialNotices?: ReasonNotice[];
+    /** Notices about the load this request waited for: streamed and kept. */
+    loadNotices?: ReasonNotice[];
     flushIntervalMs?: number;
 }
 
@@ -56,6 +58,7 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
         notices.push(n);
         batcher.addNotice(n);
     };
+    for (const n of options.loadNotices ?? []) notice(n);
     for (const message of samplingWarnings(sampling.temperature, sampling.topP)) notice({ kind: "samplingOutsideRecommendation", message });
 
     // Fit the conversation into the context, keeping room for the reply.

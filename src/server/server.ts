@@ -95,11 +95,17 @@ connection.onRequest(Methods.reason, (params: ReasonParams & { partialResultToke
         if (token.isCancellationRequested) abort.abort();
         const modelPath = params.modelPath ?? host.current?.info.path ?? "";
         const initialNotices: ReasonNotice[] = [];
+        let loadedForThisRequest = false;
         try {
             return await host.run(
                 modelPath,
-                (loaded) => runReasoning(loaded, params, { signal: abort.signal, send, initialNotices }),
+                (loaded) => {
+                    // A load this request waited for may have had to give something up: say so in this reply.
+                    const loadNotices: ReasonNotice[] = loadedForThisRequest ? loaded.engine.warnings.map((message) => ({ kind: "info", message })) : [];
+                    return runReasoning(loaded, params, { signal: abort.signal, send, initialNotices, loadNotices });
+                },
                 (name) => {
+                    loadedForThisRequest = true;
                     const n: ReasonNotice = { kind: "modelLoading", model: name };
                     initialNotices.push(n);
                     send({ thoughtState: "none", stats: { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 }, notices: [n] });

@@ -136,6 +136,8 @@ export interface EngineInfo {
     contextSize: number;
     threads: number;
     loadMs: number;
+    /** What the load had to give up, for the user: fewer GPU layers than the model has, a smaller context. */
+    warnings: string[];
 }
 
 export type ServerState = "idle" | "loading" | "ready" | "generating" | "error";

@@ -11,7 +11,8 @@ export interface TrimResult {
 
 /**
  * @param turns        the conversation, ending with the new user turn
- * @param countTokens  tokens of the whole prompt rendered from these turns
+ * @param countTokens  tokens of the whole prompt rendered from these turns; its last call is always for the
+ *                     turns returned, so a caller may keep that tokenization
  * @param maxPromptTokens what the prompt may use (context size minus the room kept for the reply)
  */
 export function trimHistory(turns: readonly ChatTurn[], countTokens: (turns: readonly ChatTurn[]) => number, maxPromptTokens: number): TrimResult {

@@ -64,8 +64,12 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     // Fit the conversation into the context, keeping room for the reply.
     const replyRoom = Math.min(sampling.maxTokens, Math.floor(contextSize / 2));
     const maxPromptTokens = contextSize - replyRoom;
-    const countTokens = (turns: readonly ChatTurn[]): number =>
-        chatWrapper.generateContextState({ chatHistory: toHistory(turns) }).contextText.tokenize(model.tokenizer).length;
+    // trimHistory measures the turns it finally keeps last, so that tokenization is the prompt's.
+    let promptTokens: Token[] = [];
+    const countTokens = (turns: readonly ChatTurn[]): number => {
+        promptTokens = chatWrapper.generateContextState({ chatHistory: toHistory(turns) }).contextText.tokenize(model.tokenizer);
+        return promptTokens.length;
+    };
     const trimmed = trimHistory(params.turns, countTokens, maxPromptTokens);
     if (trimmed.promptTokens > maxPromptTokens) {
         throw new ModelError(
@@ -75,7 +79,6 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     }
     if (trimmed.droppedTurns > 0) notice({ kind: "historyTrimmed", droppedTurns: trimmed.droppedTurns });
     const history = toHistory(trimmed.turns);
-    const promptTokens = chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
     stats.promptTokens = promptTokens.length;
     stats.reusedPromptTokens = Math.min(sequence.compareContextTokens(promptTokens).firstDifferentIndex, sequence.nextTokenIndex, promptTokens.length);
 

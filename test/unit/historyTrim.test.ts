@@ -33,3 +33,11 @@ test("the newest user turn is always kept, even when it alone is too long", () =
     assert.equal(r.droppedTurns, 4);
     assert.ok(r.promptTokens > 10, "the caller sees it still does not fit");
 });
+
+test("the last measurement is of the turns returned (the engine keeps that tokenization as the prompt)", () => {
+    for (const limit of [1000, 260, 10]) {
+        let last: readonly ChatTurn[] = [];
+        const r = trimHistory(conversation, (t) => ((last = t), count(t)), limit);
+        assert.deepEqual(last, r.turns);
+    }
+});

@@ -2,7 +2,8 @@
 // Chromium. Runs the mocha suite of test/host/suite inside the extension host (one subtest per mocha test), then a
 // UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png, a UI test of Fix with R1 (the diff
 // with Apply and Discard, the verified result) that saves test-results/fix-*.png, and a UI test of the chat (thinking,
-// answer, Apply, a link's confirmation, Stop, the chat after a window reload) that saves test-results/chat-*.png.
+// answer, Apply, a link's confirmation, Stop, the chat after a window reload) that saves test-results/chat-*.png, and one of the chat
+// in an editor tab that comes back after a reload (test-results/chat-editor-restored.png).
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,7 @@ import { describe, test } from "node:test";
 import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
-import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, webviewFrame } from "./ui";
+import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, visibleWebviewFrame, webviewFrame } from "./ui";
 import { CHAT_REASONING, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
 import { writeScriptedModel } from "../fixtures/scriptedModel";
 
@@ -265,6 +266,63 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             t.diagnostic(`screenshots ${thinkingShot}, ${answeredShot}, ${diffShot}, ${linkShot}, ${restoredShot}`);
         } catch (err) {
             await saveScreenshot(page, "ui-chat-failure").catch(() => undefined);
+            throw err;
+        } finally {
+            await browser.close();
+            await server.stop();
+            rmSync(runDir, { recursive: true, force: true });
+        }
+    });
+    test("UI: Open Chat in Editor: the chat in an editor tab answers and comes back after a window reload", { timeout: 240_000 }, async (t) => {
+        assert.equal(notBuilt, undefined, notBuilt);
+        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-panel-"));
+        const workspace = join(runDir, "workspace");
+        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
+        const modelPath = join(runDir, "scripted-R1-demo.gguf");
+        await writeScriptedModel(modelPath, CHAT_REASONING);
+        const server = await startCodeServer({
+            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
+            settings: { "r1.modelPath": modelPath, "r1.threads": 1, "r1.contextSize": 16384, "r1.thinkingBudget": 200 }
+        });
+        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
+            await server.stop();
+            throw err;
+        });
+        const page = browser.page;
+        // The side bar's chat is never opened in this test: the only webview on screen is the editor tab's.
+        const chat = visibleWebviewFrame(page);
+        const chatTab = page.locator(".tabs-container .tab").filter({ hasText: "R1 Chat" });
+        try {
+            await openWorkbench(page, server.workbenchUrl());
+            await openFile(page, "cart.ts");
+            await runCommand(page, "R1: Open Chat in Editor").catch(async () => {
+                await page.waitForTimeout(2000);
+                await runCommand(page, "R1: Open Chat in Editor", 30_000);
+            });
+            await chatTab.first().waitFor({ timeout: 30_000 });
+            const prompt = chat.locator("textarea.prompt");
+            await prompt.click({ timeout: 30_000 });
+            await prompt.pressSequentially("Why does parsePrice not compile?");
+            await prompt.press("Enter");
+            await chat.locator(".r1-reply .r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 120_000 });
+            await chat.locator(".r1-reply .r1-regenerate").waitFor({ timeout: 30_000 });
+
+            await runCommand(page, "Developer: Reload Window");
+            await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
+            await chatTab.first().waitFor({ timeout: 60_000 });
+            assert.equal(await chatTab.count(), 1, "one chat tab after the reload");
+            await chat.locator(".r1-request-text").filter({ hasText: "Why does parsePrice not compile?" }).waitFor({ timeout: 60_000 });
+            await chat.locator(".r1-reply .r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 10_000 });
+            assert.match(await chat.locator(".r1-reply .r1-thought-title").first().innerText(), /^Thought for .* · 200 tokens$/);
+            // And it still answers: the restored tab is wired to the chat, not a dead page.
+            await prompt.click();
+            await prompt.pressSequentially("And total()?");
+            await prompt.press("Enter");
+            await chat.locator(".r1-reply").nth(1).locator(".r1-codeblock").waitFor({ timeout: 120_000 });
+            await page.mouse.move(700, 600);
+            t.diagnostic(`screenshot ${await saveScreenshot(page, "chat-editor-restored")}`);
+        } catch (err) {
+            await saveScreenshot(page, "ui-panel-failure").catch(() => undefined);
             throw err;
         } finally {
             await browser.close();

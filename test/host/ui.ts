@@ -139,6 +139,11 @@ export function webviewFrame(page: Page): FrameLocator {
     return page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
 }
 
+/** The content of the one webview on screen (e.g. the chat's editor tab while the side bar is closed). */
+export function visibleWebviewFrame(page: Page): FrameLocator {
+    return page.frameLocator("iframe.webview.ready >> visible=true").frameLocator("#active-frame");
+}
+
 /** Opens the notification center and returns each notification's message text (newest first). */
 export async function readNotifications(page: Page, timeoutMs = 10_000): Promise<string[]> {
     await runCommand(page, "Notifications: Show Notifications", timeoutMs);

@@ -104,18 +104,21 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
             this.proposals.delete(uri.toString());
             return { kind: "discard", why: "disposed", message: `The diff could not be opened: ${String(error)}` };
         }
-        // Info toasts with buttons hide after a while and stay in the notification center; a button pressed after
-        // the decision was made elsewhere finds no proposal and does nothing.
+        // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
+        // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
         void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
-            if (choice && this.proposals.has(uri.toString())) this.decide(uri, choice === "Apply" ? "apply" : "discard");
+            if (!choice) return;
+            if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
+                void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");
+            }
         });
         return decision;
     }
 
     /**
      * The user's decision on a proposal: `target` is the proposal's URI (the editor title buttons and the notification
-     * pass it), else the proposal in the active diff editor, else the newest one. Returns false when there is
-     * no such proposal.
+     * pass it; then only that one), else the proposal in the active diff editor, else the newest one. Returns
+     * false when there is no such proposal.
      */
     decide(target: vscode.Uri | undefined, kind: "apply" | "discard"): boolean {
         const p = this.find(target);

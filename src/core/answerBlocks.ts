@@ -5,8 +5,9 @@
 // Fences follow CommonMark closely where model output needs it: ``` or ~~~ runs of 3 or more, an info string
 // (backtick fences: without backticks), a closing run of the same character at least as long, the opening
 // fence's indentation removed from each content line (fences inside list items, even after the list marker
-// on the same line). Lenient where models are: any indentation before a fence, and an unterminated last fence
-// (truncated output) still yields its block (`terminated: false`).
+// on the same line), fences inside blockquotes (`> ```ts`: the quote markers removed from each content line, and
+// the block ends where the quote does). Lenient where models are: any indentation before a fence, and an
+// unterminated last fence (truncated output) still yields its block (`terminated: false`).
 
 import { DIAGRAM_LANGUAGES, normalizeLanguage, OUTPUT_LANGUAGES, SHELL_LANGUAGES, TEXT_LANGUAGES } from "./languageIds";
 import { indentWidth, stripIndent } from "./indentation";
@@ -61,6 +62,17 @@ interface Line {
 const OPEN_RE = /^([ \t]*)((?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*)(`{3,}|~{3,})(.*)$/;
 const CLOSE_RE = /^[ \t]*(`{3,}|~{3,})[ \t]*$/;
 
+/** Splits up to `max` blockquote markers (`>`, `> > `) off a line: how many there were, and the rest. */
+function unquote(text: string, max = Infinity): { depth: number; rest: string } {
+    let depth = 0;
+    let rest = text;
+    for (let m = /^ {0,3}> ?/.exec(rest); m && depth < max; m = /^ {0,3}> ?/.exec(rest)) {
+        depth++;
+        rest = rest.slice(m[0].length);
+    }
+    return { depth, rest };
+}
+
 function splitAnswerLines(answer: string): Line[] {
     const parts = answer.split("\n");
     if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
@@ -74,7 +86,8 @@ export function extractAnswerBlocks(answer: string, options: ExtractOptions = {}
     const blocks: AnswerBlock[] = [];
     let i = 0;
     while (i < lines.length) {
-        const m = OPEN_RE.exec(lines[i]!.text);
+        const opening = unquote(lines[i]!.text);
+        const m = OPEN_RE.exec(opening.rest);
         if (!m) {
             i++;
             continue;
@@ -90,20 +103,29 @@ export function extractAnswerBlocks(answer: string, options: ExtractOptions = {}
         const content: string[] = [];
         let j = i + 1;
         let terminated = false;
+        let quoteEnded = false;
         for (; j < lines.length; j++) {
-            const c = CLOSE_RE.exec(lines[j]!.text);
+            // The fence's own quote markers come off; deeper ones are content.
+            const { depth, rest: text } = unquote(lines[j]!.text, opening.depth);
+            if (depth < opening.depth) {
+                // The quote ends, and the block with it (CommonMark: a fence cannot outlive its container).
+                quoteEnded = true;
+                break;
+            }
+            const c = CLOSE_RE.exec(text);
             if (c && c[1]![0] === fence[0] && c[1]!.length >= fence.length) {
                 terminated = true;
                 break;
             }
-            content.push(stripIndent(lines[j]!.text, contentIndent));
+            content.push(stripIndent(text, contentIndent));
         }
         if (!terminated && content.length > 0) {
             // Output cut inside the closing fence ("``"): not code.
             const last = content[content.length - 1]!.trim();
             if (last.length > 0 && last.length < fence.length && /^(`+|~+)$/.test(last) && last[0] === fence[0]) content.pop();
         }
-        const endLine = terminated ? j : lines.length - 1;
+        const endLine = terminated ? j : quoteEnded ? j - 1 : lines.length - 1;
+        terminated ||= quoteEnded;
         const { lang, titleHint } = parseInfo(info);
         const block: AnswerBlock = {
             index: blocks.length,

@@ -151,6 +151,42 @@ test("fences inside list items: the list indentation is removed from the code", 
     assert.equal(blocks[1]!.applicable, true);
 });
 
+test("fences inside blockquotes: the quote markers are removed from the code, and the block ends with the quote", () => {
+    const answer = [
+        "> **Note**: the fixed function:",
+        ">",
+        "> ```ts",
+        "> export function parsePrice(text: string): number {",
+        ">     return Number(text.trim());",
+        ">",
+        ">     // > is a comparison, not a quote",
+        "> }",
+        "> ```",
+        "",
+        "> > ```py",
+        "> > x = 1",
+        "> > > y",
+        "> > ```",
+        "",
+        "> ```js",
+        "> const cut = 1;",
+        "Then the answer goes on outside the quote.",
+        "",
+        "```ts",
+        "> not a quote in an unquoted block",
+        "```"
+    ].join("\n");
+    const blocks = extractAnswerBlocks(answer);
+    assert.deepEqual(blocks.map((b) => [b.lang, b.code, b.terminated]), [
+        ["ts", "export function parsePrice(text: string): number {\n    return Number(text.trim());\n\n    // > is a comparison, not a quote\n}", true],
+        ["py", "x = 1\n> y", true],
+        ["js", "const cut = 1;", true],
+        ["ts", "> not a quote in an unquoted block", true]
+    ]);
+    assert.deepEqual(blocks.map((b) => [b.startLine, b.endLine]), [[2, 8], [10, 13], [15, 16], [19, 21]]);
+    assert.equal(blocks[0]!.applicable, true);
+});
+
 test("unterminated last fence (truncated output) still yields its code", () => {
     const answer = "Fixed version:\n\n```python\ndef mean(xs):\n    if not xs:\n        return 0.0\n    return sum(xs) / len(xs)\n``";
     const blocks = extractAnswerBlocks(answer);

@@ -49,6 +49,13 @@ test("line breaks and trailing spaces do not matter; the block index only breaks
     assert.equal(normalizeCode("\n\na  \r\nb\t\n\n"), "a\nb");
 });
 
+test("a fenced block inside a blockquote is a block of the answer (as the webview's markdown shows it)", () => {
+    const quoted = "> Use this:\n>\n> ```ts\n> const total = items.length;\n> ```\n";
+    const located = locateAnswerCode(quoted, "const total = items.length;\n");
+    assert.equal(located?.kind, "block");
+    assert.equal(located?.kind === "block" ? located.block.code : undefined, "const total = items.length;");
+});
+
 test("an indented code block (not fenced) is lines of the answer: Copy and Insert only", () => {
     assert.deepEqual(locateAnswerCode(answer, "const x = 1;\nconst y = 2;", 2), { kind: "lines" });
 });

@@ -48,3 +48,19 @@ export function rankFiles(paths: readonly string[], query: string, limit = 12): 
     scored.sort((a, b) => a.tier - b.tier || a.path.length - b.path.length || a.path.localeCompare(b.path));
     return scored.slice(0, limit).map((s) => s.path);
 }
+
+/** A file path an answer gives for a code block ("./src\\schema.ts"), as a plain relative path ("src/schema.ts"). */
+export function normalizeFileHint(hint: string): string {
+    return hint.trim().replace(/\\/g, "/").replace(/^(?:\.\/)+/, "").replace(/^\/+/, "");
+}
+
+/**
+ * Whether the file at `path` (absolute or workspace-relative, "/" separated) is the one `hint` names: the path
+ * ends with the hint at a "/" boundary. Case matters only in the hint's name ("Cart.ts" is not "cart.ts").
+ */
+export function pathMatchesHint(path: string, hint: string): boolean {
+    const h = normalizeFileHint(hint);
+    if (h === "" || h.split("/").some((part) => part === "..")) return false;
+    const p = path.replace(/\\/g, "/");
+    return p === h || p.endsWith(`/${h}`);
+}

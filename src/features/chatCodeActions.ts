@@ -6,7 +6,8 @@
 //   Insert at Cursor  the editor the user was in (also when the chat is an editor tab), at every cursor, as one
 //                     undoable edit
 //   Apply             a diff of the change against the code the chat was about: the attached selection or file
-//                     (this turn's, then earlier turns'), else the editor's selection or file. The edit comes from
+//                     (this turn's, then earlier turns'), else the editor's selection or file; when the answer names
+//                     the block's file (a heading with its path) and it is in the workspace, that file. The edit comes from
 //                     core/proposedEdit (answer only, the thought passed to refuse leaks), is reviewed in the same
 //                     diff as a quick fix (proposalReview: Apply / Discard, rebased while the user types), and is
 //                     applied as one undoable edit only when the user accepts it.
@@ -20,6 +21,7 @@ import { matchLanguage } from "../core/languageIds";
 import { checkLink } from "../core/linkPolicy";
 import { type EditTarget, proposeEdit, type ProposedEdit } from "../core/proposedEdit";
 import { rebaseEdit } from "../core/rebaseEdit";
+import { normalizeFileHint, pathMatchesHint } from "../core/fileSearch";
 import { splitLines, wholeLinesRange } from "../core/textEdit";
 import { relativePath, toRange } from "./chatContext";
 import { proposalScheme, type ProposalReview } from "./proposalReview";
@@ -137,8 +139,33 @@ export class ChatCodeActions implements vscode.Disposable {
         return { status: "inserted", message: `Inserted into ${fileName(document.uri)}.`, uri: document.uri.toString() };
     }
 
-    /** The places Apply may change, in order: the conversation's code, then the editor's selection or file. */
-    private async candidates(source: AnswerSource): Promise<Candidate[]> {
+    /**
+     * The places Apply may change, in order: the conversation's code, then the editor's selection or file. When
+     * the answer names the block's file (a heading or `title=` before it) and that file is in the workspace, only
+     * that file: a block written for schema.ts is never proposed as a change to cart.ts.
+     */
+    private async candidates(source: AnswerSource, fileHint: string | undefined): Promise<Candidate[]> {
+        const all = await this.conversationCandidates(source);
+        if (!fileHint) return all;
+        const named = all.filter((c) => pathMatchesHint(c.document.uri.path, fileHint));
+        if (named.length > 0) return named;
+        const found = await this.workspaceFile(fileHint);
+        if (!found) return all; // not a file here (a new file, or a name the model got wrong): the usual places
+        const text = found.getText();
+        const lines = splitLines(text);
+        return [{ document: found, baseText: text, target: { kind: "lines", range: wholeLinesRange(lines, 0, lines.length - 1) }, what: fileName(found.uri) }];
+    }
+
+    /** The one workspace file the answer's path names (outside node_modules), if exactly one matches. */
+    private async workspaceFile(fileHint: string): Promise<vscode.TextDocument | undefined> {
+        const hint = normalizeFileHint(fileHint);
+        if (!hint || /[*?[\]{}!]/.test(hint) || hint.split("/").includes("..")) return undefined;
+        const files = await vscode.workspace.findFiles(`**/${hint}`, "**/node_modules/**", 2).then((r) => r, () => []);
+        if (files.length !== 1) return undefined;
+        return vscode.workspace.openTextDocument(files[0]!).then((d) => d, () => undefined);
+    }
+
+    private async conversationCandidates(source: AnswerSource): Promise<Candidate[]> {
         const out: Candidate[] = [];
         for (const ref of source.targets) {
             let document: vscode.TextDocument;
@@ -178,7 +205,7 @@ export class ChatCodeActions implements vscode.Disposable {
             return this.tell({ status: "refused", message: "Only a fenced code block of the answer can be applied; use Copy or Insert at Cursor for this one." }, "info");
         }
         const block = located.block;
-        const candidates = await this.candidates(source);
+        const candidates = await this.candidates(source, block.fileHint);
         if (candidates.length === 0) {
             return this.tell({ status: "refused", message: "There is no code to apply this to: add a selection or a file to the chat, or open the file, then Apply again." }, "info");
         }

@@ -1,7 +1,7 @@
 // The pure helpers behind the chat's prompt box and links: @file ranking and the link policy.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { matchTier, rankFiles } from "../../src/core/fileSearch";
+import { matchTier, normalizeFileHint, pathMatchesHint, rankFiles } from "../../src/core/fileSearch";
 import { checkLink } from "../../src/core/linkPolicy";
 
 const paths = ["src/cart.ts", "src/cartView.tsx", "test/cart.test.ts", "docs/shopping-cart.md", "src/core/carrot.ts", "README.md", "src/c/a/r/t.go"];
@@ -36,4 +36,17 @@ test("links: only absolute http(s) URLs without credentials", () => {
     }
     const js = checkLink("JavaScript:alert(1)");
     assert.ok(!js.ok && js.reason.includes("javascript:"));
+});
+
+test("a file path an answer gives names a workspace file by its trailing path segments", () => {
+    assert.equal(normalizeFileHint(" ./src\\money.ts "), "src/money.ts");
+    assert.equal(pathMatchesHint("/work/shop/src/money.ts", "src/money.ts"), true);
+    assert.equal(pathMatchesHint("/work/shop/src/money.ts", "./money.ts"), true);
+    assert.equal(pathMatchesHint("/work/shop/src/money.ts", "/src/money.ts"), true);
+    assert.equal(pathMatchesHint("src/money.ts", "src/money.ts"), true);
+    assert.equal(pathMatchesHint("/work/shop/src/pocketmoney.ts", "money.ts"), false, "only at a / boundary");
+    assert.equal(pathMatchesHint("/work/shop/lib/money.ts", "src/money.ts"), false);
+    assert.equal(pathMatchesHint("/work/shop/src/Money.ts", "money.ts"), false);
+    assert.equal(pathMatchesHint("/work/shop/src/money.ts", "../src/money.ts"), false, "no parent steps");
+    assert.equal(pathMatchesHint("/work/shop/src/money.ts", ""), false);
 });

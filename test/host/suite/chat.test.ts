@@ -6,10 +6,10 @@
 // earlier answers but never the thoughts; Regenerate replaces the last reply; Apply opens a diff against the
 // attached file and, once accepted, changes it exactly as the answer's code says, in one undoable edit; code that
 // is not in the final answer is refused; Insert and Copy; links other than http(s) are refused; Stop while
-// thinking keeps the partial thought; New Chat keeps the old chat in the history, from which it comes back whole;
+// thinking keeps the partial thought; a block under a line naming its file goes to that file; New Chat keeps the old chat in the history, from which it comes back whole;
 // with no model selected, a downloaded one is used and the user is told.
 import * as assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
@@ -17,7 +17,7 @@ import type { ChatController } from "../../../src/features/chatController";
 import type { CodeActionOutcome } from "../../../src/features/chatCodeActions";
 import type { ReasonParams, ReasonResult } from "../../../src/shared/lspProtocol";
 import type { ContextChip, FileSuggestion, HostToWebview, WebviewToHost } from "../../../src/shared/webviewProtocol";
-import { BROKEN_LINE, FIXED_LINE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";
+import { BROKEN_LINE, FIXED_LINE, MONEY_FILE, MONEY_FIXED, MULTI_FILE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel } from "../../fixtures/scriptedModel";
 
 const extensionId = "r1-reasoner.r1-reasoner";
@@ -55,6 +55,7 @@ describe("Chat: conversation, code blocks, history", function () {
     let tmp = "";
     let rightFix = "";
     let slow = "";
+    let multiFile = "";
     let uri: vscode.Uri;
     let doc: vscode.TextDocument;
     let original = "";
@@ -103,6 +104,8 @@ describe("Chat: conversation, code blocks, history", function () {
         slow = join(tmp, "slow-fix.gguf");
         await writeScriptedModel(rightFix, RIGHT_FIX);
         await writeScriptedModel(slow, SLOW_RIGHT_FIX);
+        multiFile = join(tmp, "multi-file.gguf");
+        await writeScriptedModel(multiFile, MULTI_FILE);
         await r1().update("threads", 1, vscode.ConfigurationTarget.Global);
         await r1().update("contextSize", 16384, vscode.ConfigurationTarget.Global);
         uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, "src", "cart.ts");
@@ -296,6 +299,39 @@ describe("Chat: conversation, code blocks, history", function () {
         await vscode.commands.executeCommand("r1.applyProposedFix");
         assert.equal((await pending).status, "applied");
         assert.equal(doc.getText(), original.replace(BROKEN_LINE, FIXED_LINE));
+    });
+
+    it("a block under a line naming its file applies to that file, not to the code the chat was about", async () => {
+        const money = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, "src", "money.ts");
+        writeFileSync(money.fsPath, MONEY_FILE);
+        await useModel(multiFile);
+        try {
+            // The chat is about cart.ts (attached earlier); the answer has a block for money.ts, then one for cart.ts.
+            const turn = await send("Round the cents too.");
+            const codes = [...turn.result.answer.matchAll(/```typescript\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+            assert.deepEqual(codes.length, 2, turn.result.answer);
+            const apply = async (blockIndex: number): Promise<{ against: string; outcome: CodeActionOutcome }> => {
+                const pending = view.handle({ type: "codeAction", id: turn.id, action: "apply", blockIndex, lang: "typescript", code: codes[blockIndex]! }) as Promise<CodeActionOutcome>;
+                const tab = await waitFor(() => proposalTabs()[0], 30_000, `block ${blockIndex} opens as a diff`);
+                const against = (tab.input as vscode.TabInputTextDiff).original.toString();
+                await vscode.commands.executeCommand("r1.applyProposedFix");
+                return { against, outcome: await pending };
+            };
+            const first = await apply(0);
+            assert.equal(first.against, money.toString(), "the money.ts block is proposed for money.ts");
+            assert.equal(first.outcome.status, "applied", first.outcome.message);
+            const moneyDoc = await vscode.workspace.openTextDocument(money);
+            assert.equal(moneyDoc.getText(), `${MONEY_FIXED}\n`);
+            assert.equal(doc.getText(), original, "cart.ts is untouched");
+            const second = await apply(1);
+            assert.equal(second.against, uri.toString(), "the cart.ts block is proposed for cart.ts");
+            assert.equal(second.outcome.status, "applied", second.outcome.message);
+            assert.equal(doc.getText(), original.replace(BROKEN_LINE, FIXED_LINE));
+            await moneyDoc.save();
+        } finally {
+            await useModel(rightFix);
+            rmSync(money.fsPath, { force: true });
+        }
     });
 
     it("Stop while thinking keeps the partial thought in the turn", async () => {

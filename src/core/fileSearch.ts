@@ -56,7 +56,7 @@ export function normalizeFileHint(hint: string): string {
 
 /**
  * Whether the file at `path` (absolute or workspace-relative, "/" separated) is the one `hint` names: the path
- * ends with the hint at a "/" boundary. Case matters only in the hint's name ("Cart.ts" is not "cart.ts").
+ * ends with the hint at a "/" boundary ("money.ts" is not "pocketmoney.ts"). Case matters, as in the file system.
  */
 export function pathMatchesHint(path: string, hint: string): boolean {
     const h = normalizeFileHint(hint);

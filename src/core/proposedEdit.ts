@@ -18,6 +18,7 @@
 //    leaves code out ("// ... existing code ..."), that changes nothing, or that cannot be placed.
 
 import { type AnswerBlock, extractAnswerBlocks } from "./answerBlocks";
+import { pathMatchesHint } from "./fileSearch";
 import { type Definition, findDefinitions, findEnclosingDefinition } from "./codeStructure";
 import { detectIndentStyle, indentWidth, type IndentStyle, reindentLines } from "./indentation";
 import { type LanguageMatch, matchLanguage } from "./languageIds";
@@ -47,6 +48,11 @@ export interface ProposeEditRequest {
     reasoning?: string;
     /** Use this block (chat Apply on one block) instead of choosing. */
     blockIndex?: number;
+    /**
+     * The document's path ("/work/shop/src/cart.ts"): when choosing, a block the answer puts under another file's
+     * name is left out, and one under this file's name is preferred.
+     */
+    documentPath?: string;
 }
 
 export type EditMapping = "wholeFile" | "definition" | "diff" | "anchored" | "selection" | "target";
@@ -164,15 +170,25 @@ function chooseBlock(req: ProposeEditRequest, blocks: AnswerBlock[], targetText:
     }
     let best: AnswerBlock | undefined;
     let bestScore = -1;
+    const forOtherFiles: string[] = [];
     for (const b of applicable) {
+        const named = req.documentPath && b.fileHint ? pathMatchesHint(req.documentPath, b.fileHint) : undefined;
+        if (named === false) {
+            forOtherFiles.push(b.fileHint!);
+            continue;
+        }
         // A diff carries no language of its own: it is placed by its lines.
         const m = b.kind === "diff" ? "related" : matchLanguage(b.langId, req.languageId);
         if (m === "unrelated") continue;
-        const score = LANGUAGE_WEIGHT[m] + 2 * overlapScore(b.code, targetText);
+        const score = LANGUAGE_WEIGHT[m] + 2 * overlapScore(b.code, targetText) + (named ? 4 : 0);
         if (score > bestScore) {
             best = b;
             bestScore = score;
         }
+    }
+    if (!best && forOtherFiles.length > 0) {
+        const name = req.documentPath!.split("/").pop();
+        return refuse("noApplicableBlock", `The answer's code is for ${[...new Set(forOtherFiles)].join(", ")}, not ${name}.`, applicable[0]);
     }
     if (!best) {
         const langs = [...new Set(applicable.map((b) => b.lang))].join(", ");

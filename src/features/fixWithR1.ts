@@ -97,7 +97,7 @@ export class FixWithR1 implements vscode.Disposable {
         // The edit comes from the final answer only; the thought is passed so that an edit containing it is refused.
         const proposal = proposeEdit({
             documentText: baseText, languageId: document.languageId, target: plan.target,
-            answer: result.answer, reasoning: result.reasoning
+            answer: result.answer, reasoning: result.reasoning, documentPath: document.uri.path
         });
         if (!proposal.ok) {
             log.info(`Fix refused (${proposal.code}): ${proposal.reason}`);

@@ -261,6 +261,26 @@ test("the block in the document's language that overlaps the target most is chos
     if (!usage.ok) assert.equal(usage.code, "noApplicableBlock");
 });
 
+test("with the document's path, a block under another file's name is left out; under its own name it is chosen", () => {
+    const elsewhere = "**src/server.ts**\n\n" + fence("ts",
+        "export function parseConfig(path: string): Config {",
+        "    const text = readFileSync(path, \"utf8\");",
+        "    const data = JSON.parse(text);",
+        "    return { port: data.port, host: data.hostname };",
+        "}");
+    const here = "**src/config.ts**\n\n" + fence("ts", "    return { port: data.port, host: data.host };");
+    const answer = `Two files:\n\n${elsewhere}\n\n${here}`;
+    const req: ProposeEditRequest = { documentText: TS_DOC, languageId: "typescript", target: { kind: "lines", range: onLine(10, TS_DOC) }, answer };
+    const blind = proposeEdit(req);
+    assert.equal(blind.ok ? blind.block.index : blind.block?.index, 0, "without the path the block that overlaps most wins");
+    const { text, result } = applied({ ...req, documentPath: "/work/app/src/config.ts" });
+    assert.equal(result.block.index, 1);
+    assert.equal(text, TS_DOC.replace("host: data.hostname", "host: data.host"));
+    const only = proposeEdit({ ...req, answer: `Here:\n\n${elsewhere}`, documentPath: "/work/app/src/config.ts" });
+    assert.equal(only.ok, false);
+    if (!only.ok) assert.equal(only.reason, "The answer's code is for src/server.ts, not config.ts.");
+});
+
 test("a unified diff is placed by its old lines, even with several hunks", () => {
     const answer = fence("diff",
         "--- a/stack.py",

@@ -10,15 +10,63 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import type { Page } from "playwright-core";
 import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
 import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, runCommand, saveScreenshot, visibleWebviewFrame, webviewFrame } from "./ui";
 import { CHAT_REASONING, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
-import { writeScriptedModel } from "../fixtures/scriptedModel";
+import { type ScriptSpec, writeScriptedModel } from "../fixtures/scriptedModel";
 
 const unavailable = hostUnavailableReason();
 const notBuilt = existsSync(join(repoRoot, "dist", "extension.js")) ? undefined : "dist/extension.js is missing: run node scripts/build.mjs first";
+
+interface WorkbenchOptions {
+    /** Names the temp folder and the failure screenshot (test-results/ui-NAME-failure.png). */
+    name: string;
+    /** A scripted model written as FILE in the run's folder and selected (r1.modelPath, one thread). */
+    model?: { file: string; spec: ScriptSpec };
+    settings?: Record<string, unknown>;
+}
+
+/**
+ * Runs `body` on a fresh code-server over a copy of the sample workspace, with this working tree as an installed
+ * extension, in headless Chromium with the workbench open. Saves a screenshot when `body` fails; always stops
+ * both and removes every temp file.
+ */
+async function withWorkbench(options: WorkbenchOptions, body: (page: Page, workbenchMs: number) => Promise<void>): Promise<void> {
+    assert.equal(notBuilt, undefined, notBuilt);
+    const runDir = mkdtempSync(join(tmpdir(), `r1-ui-${options.name}-`));
+    try {
+        const workspace = join(runDir, "workspace");
+        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
+        let settings = options.settings;
+        if (options.model) {
+            const modelPath = join(runDir, options.model.file);
+            await writeScriptedModel(modelPath, options.model.spec);
+            settings = { "r1.modelPath": modelPath, "r1.threads": 1, ...options.settings };
+        }
+        // Loaded as a user has it installed: the extensions dir points at this working tree.
+        const server = await startCodeServer({ extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir], ...(settings ? { settings } : {}) });
+        try {
+            const browser = await launchBrowser({ tempParent: runDir });
+            try {
+                const t0 = Date.now();
+                await openWorkbench(browser.page, server.workbenchUrl());
+                await body(browser.page, Date.now() - t0);
+            } catch (err) {
+                await saveScreenshot(browser.page, `ui-${options.name}-failure`).catch(() => undefined);
+                throw err;
+            } finally {
+                await browser.close();
+            }
+        } finally {
+            await server.stop();
+        }
+    } finally {
+        rmSync(runDir, { recursive: true, force: true });
+    }
+}
 
 describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: unavailable }, () => {
     test("extension host suite (mocha, real vscode API)", { timeout: 240_000 }, async (t) => {
@@ -49,23 +97,8 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
     });
 
     test("UI: the R1 Reasoner view opens in the activity bar and shows its webview", { timeout: 180_000 }, async (t) => {
-        assert.equal(notBuilt, undefined, notBuilt);
         const t0 = Date.now();
-        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-test-"));
-        const workspace = join(runDir, "workspace");
-        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
-        // Loaded as a user has it installed: the extensions dir points at this working tree.
-        const server = await startCodeServer({ extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir] });
-        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
-            await server.stop();
-            throw err;
-        });
-        const page = browser.page;
-        try {
-            const tWorkbench = Date.now();
-            await openWorkbench(page, server.workbenchUrl());
-            const workbenchMs = Date.now() - tWorkbench;
-
+        await withWorkbench({ name: "sidebar" }, async (page, workbenchMs) => {
             await openActivity(page, "R1 Reasoner");
             const content = webviewFrame(page).locator("body");
             await content.waitFor({ state: "attached", timeout: 30_000 });
@@ -85,34 +118,11 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await page.locator(".part.panel").waitFor({ state: "visible", timeout: 15_000 });
             await saveScreenshot(page, "show-logs");
             t.diagnostic(`workbench ${workbenchMs} ms, UI test ${Date.now() - t0} ms; screenshot ${shot}`);
-        } catch (err) {
-            await saveScreenshot(page, "ui-failure").catch(() => undefined);
-            throw err;
-        } finally {
-            await browser.close();
-            await server.stop();
-            rmSync(runDir, { recursive: true, force: true });
-        }
+        });
     });
 
     test("UI: Fix with R1 from the light bulb opens a diff with Apply and Discard; Apply fixes and reports it", { timeout: 180_000 }, async (t) => {
-        assert.equal(notBuilt, undefined, notBuilt);
-        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-fix-"));
-        const workspace = join(runDir, "workspace");
-        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
-        const modelPath = join(runDir, "right-fix.gguf");
-        await writeScriptedModel(modelPath, RIGHT_FIX);
-        const server = await startCodeServer({
-            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
-            settings: { "r1.modelPath": modelPath, "r1.threads": 1 }
-        });
-        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
-            await server.stop();
-            throw err;
-        });
-        const page = browser.page;
-        try {
-            await openWorkbench(page, server.workbenchUrl());
+        await withWorkbench({ name: "fix", model: { file: "right-fix.gguf", spec: RIGHT_FIX } }, async (page) => {
             await openFile(page, "cart.ts");
             await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 90_000 });
             // The cursor on the error (line 9, in `return`), then the quick fix menu.
@@ -165,35 +175,13 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await page.locator(".notification-list-item").filter({ hasText: "that proposed change is no longer open" }).first().waitFor({ timeout: 15_000 });
             assert.equal(await page.locator(".tabs-container .tab").filter({ hasText: "R1's fix for TS2322" }).count(), 0, "no diff opens again");
             t.diagnostic(`screenshots ${diffShot}, ${doneShot}`);
-        } catch (err) {
-            await saveScreenshot(page, "ui-fix-failure").catch(() => undefined);
-            throw err;
-        } finally {
-            await browser.close();
-            await server.stop();
-            rmSync(runDir, { recursive: true, force: true });
-        }
+        });
     });
     test("UI: chat: the thought streams then folds, Apply changes the file after the diff is accepted, links ask first, Stop keeps the thought, a reload keeps the chat", { timeout: 300_000 }, async (t) => {
-        assert.equal(notBuilt, undefined, notBuilt);
-        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-chat-"));
-        const workspace = join(runDir, "workspace");
-        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
-        const modelPath = join(runDir, "scripted-R1-demo.gguf");
-        await writeScriptedModel(modelPath, CHAT_REASONING);
-        const server = await startCodeServer({
-            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
-            settings: { "r1.modelPath": modelPath, "r1.threads": 1, "r1.contextSize": 16384, "r1.thinkingBudget": 1500 }
-        });
-        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
-            await server.stop();
-            throw err;
-        });
-        const page = browser.page;
-        const chat = webviewFrame(page);
-        const lastReply = () => chat.locator(".r1-reply").last();
-        try {
-            await openWorkbench(page, server.workbenchUrl());
+        const model = { file: "scripted-R1-demo.gguf", spec: CHAT_REASONING };
+        await withWorkbench({ name: "chat", model, settings: { "r1.contextSize": 16384, "r1.thinkingBudget": 1500 } }, async (page) => {
+            const chat = webviewFrame(page);
+            const lastReply = () => chat.locator(".r1-reply").last();
             await openFile(page, "cart.ts");
             // Attach the file from the palette: the chat opens with a chip above the prompt box.
             // (Right after the workbench loads the palette can miss contributed commands: one retry.)
@@ -281,36 +269,14 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await page.mouse.move(700, 600);
             const restoredShot = await saveScreenshot(page, "chat-restored");
             t.diagnostic(`screenshots ${thinkingShot}, ${answeredShot}, ${diffShot}, ${linkShot}, ${restoredShot}`);
-        } catch (err) {
-            await saveScreenshot(page, "ui-chat-failure").catch(() => undefined);
-            throw err;
-        } finally {
-            await browser.close();
-            await server.stop();
-            rmSync(runDir, { recursive: true, force: true });
-        }
+        });
     });
     test("UI: Open Chat in Editor: the chat in an editor tab answers and comes back after a window reload", { timeout: 240_000 }, async (t) => {
-        assert.equal(notBuilt, undefined, notBuilt);
-        const runDir = mkdtempSync(join(tmpdir(), "r1-ui-panel-"));
-        const workspace = join(runDir, "workspace");
-        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
-        const modelPath = join(runDir, "scripted-R1-demo.gguf");
-        await writeScriptedModel(modelPath, CHAT_REASONING);
-        const server = await startCodeServer({
-            extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir],
-            settings: { "r1.modelPath": modelPath, "r1.threads": 1, "r1.contextSize": 16384, "r1.thinkingBudget": 200 }
-        });
-        const browser = await launchBrowser({ tempParent: runDir }).catch(async (err: unknown) => {
-            await server.stop();
-            throw err;
-        });
-        const page = browser.page;
-        // The side bar's chat is never opened in this test: the only webview on screen is the editor tab's.
-        const chat = visibleWebviewFrame(page);
-        const chatTab = page.locator(".tabs-container .tab").filter({ hasText: "R1 Chat" });
-        try {
-            await openWorkbench(page, server.workbenchUrl());
+        const model = { file: "scripted-R1-demo.gguf", spec: CHAT_REASONING };
+        await withWorkbench({ name: "panel", model, settings: { "r1.contextSize": 16384, "r1.thinkingBudget": 200 } }, async (page) => {
+            // The side bar's chat is never opened in this test: the only webview on screen is the editor tab's.
+            const chat = visibleWebviewFrame(page);
+            const chatTab = page.locator(".tabs-container .tab").filter({ hasText: "R1 Chat" });
             await openFile(page, "cart.ts");
             await runCommand(page, "R1: Open Chat in Editor").catch(async () => {
                 await page.waitForTimeout(2000);
@@ -338,13 +304,6 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await chat.locator(".r1-reply").nth(1).locator(".r1-codeblock").waitFor({ timeout: 120_000 });
             await page.mouse.move(700, 600);
             t.diagnostic(`screenshot ${await saveScreenshot(page, "chat-editor-restored")}`);
-        } catch (err) {
-            await saveScreenshot(page, "ui-panel-failure").catch(() => undefined);
-            throw err;
-        } finally {
-            await browser.close();
-            await server.stop();
-            rmSync(runDir, { recursive: true, force: true });
-        }
+        });
     });
 });

@@ -19,27 +19,11 @@ import type { ReasonParams, ReasonResult } from "../../../src/shared/lspProtocol
 import type { ContextChip, FileSuggestion, HostToWebview, WebviewToHost } from "../../../src/shared/webviewProtocol";
 import { BROKEN_LINE, FIXED_LINE, MONEY_FILE, MONEY_FIXED, MULTI_FILE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel } from "../../fixtures/scriptedModel";
-
-const extensionId = "r1-reasoner.r1-reasoner";
-const r1 = () => vscode.workspace.getConfiguration("r1");
+import { extensionId, proposalTabs, r1, waitFor } from "./helpers";
 
 interface R1Api {
     modelProcess: { reason: (params: ReasonParams, ...rest: unknown[]) => Promise<ReasonResult> };
     chat: ChatController;
-}
-
-async function waitFor<T>(get: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-        const v = get();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
-
-function proposalTabs(): vscode.Tab[] {
-    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "r1-proposal");
 }
 
 /** The code of the answer's first fenced block, as the webview's markdown parser gives it (no final line break). */

@@ -18,12 +18,10 @@ import type { FixOutcome } from "../../../src/features/fixWithR1";
 import type { ExplainOutcome } from "../../../src/features/explainCode";
 import type { ExternalTurn, ExternalTurnInfo } from "../../../src/features/reasoningDisplay";
 import type { ReasonProgress, ReasonResult } from "../../../src/shared/lspProtocol";
+import { extensionId, proposalTabs, r1, waitFor } from "./helpers";
 import { BROKEN_LINE, EXPLAIN, FIXED_LINE, RIGHT_FIX, SLOW_RIGHT_FIX, WRONG_FIX, WRONG_LINE } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel, type ScriptSpec } from "../../fixtures/scriptedModel";
 import { r1ReplyPieces } from "../../fixtures/scriptPieces";
-
-const extensionId = "r1-reasoner.r1-reasoner";
-const proposalScheme = "r1-proposal";
 
 interface R1Api {
     modelProcess: { reason: (...args: unknown[]) => Promise<ReasonResult> };
@@ -38,22 +36,6 @@ interface RecordedTurn {
     finishedAt?: number;
     thought: string;
     answer: string;
-}
-
-const r1 = () => vscode.workspace.getConfiguration("r1");
-
-async function waitFor<T>(get: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-        const v = get();
-        if (v) return v;
-        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
-
-function proposalTabs(): vscode.Tab[] {
-    return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === proposalScheme);
 }
 
 function typeError(uri: vscode.Uri): vscode.Diagnostic | undefined {

@@ -4,8 +4,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vscode from "vscode";
-
-const extensionId = "r1-reasoner.r1-reasoner";
+import { extensionId } from "./helpers";
 
 interface Manifest {
     readonly contributes: { readonly commands: readonly { readonly command: string }[] };

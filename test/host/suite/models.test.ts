@@ -13,8 +13,8 @@ import * as vscode from "vscode";
 import { formatBytes } from "../../../src/core/modelCatalog";
 import { fakeModel } from "../../unit/support/ggufBytes";
 import { startFileServer, type TestServer } from "../../unit/support/testServers";
+import { extensionId, r1, waitFor } from "./helpers";
 
-const extensionId = "r1-reasoner.r1-reasoner";
 const repoRoot = join(__dirname, "../../../..");
 
 /** The generated R1 model (npm run fixtures), else the tiny real Llama in ../shared; undefined when neither exists. */
@@ -54,14 +54,6 @@ function capturePickers(): { next(timeoutMs?: number): Promise<vscode.QuickPick<
     };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!condition()) {
-        if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-    }
-}
-
 /** Opens "R1: Select Model" and waits until its items are filled in (the machine measured). */
 async function openPicker(capture: ReturnType<typeof capturePickers>): Promise<{ qp: vscode.QuickPick<Item>; result: Thenable<unknown> }> {
     const result = vscode.commands.executeCommand("r1.selectModel");
@@ -69,8 +61,6 @@ async function openPicker(capture: ReturnType<typeof capturePickers>): Promise<{
     await waitFor(() => !qp.busy && qp.items.length > 1, 60_000, "the model picker stayed busy");
     return { qp, result };
 }
-
-const r1 = () => vscode.workspace.getConfiguration("r1");
 
 describe("Models: R1: Select Model and R1: Manage Models", function () {
     this.timeout(90_000);

@@ -3,6 +3,7 @@
 // Buttons carry no code: a click is resolved to the block's index, and the code is looked up in the
 // markdown stream's record of tokens, so what reaches the host is exactly what the model wrote.
 import type { CodeBlockInfo } from "./markdownRenderer";
+import { icon } from "./dom";
 
 export type CodeAction = "copy" | "insert" | "apply";
 
@@ -18,13 +19,6 @@ const actions: { action: CodeAction; label: string; icon: string; whileStreaming
     { action: "insert", label: "Insert at Cursor", icon: "insert", whileStreaming: false },
     { action: "apply", label: "Apply in Editor", icon: "git-pull-request-go-to-changes", whileStreaming: false }
 ];
-
-function icon(name: string): HTMLElement {
-    const span = document.createElement("span");
-    span.className = `codicon codicon-${name}`;
-    span.setAttribute("aria-hidden", "true");
-    return span;
-}
 
 /** Wraps every `pre[data-r1-code]` of a sanitized fragment in a code block frame with its toolbar. */
 export function decorateCodeBlocks(fragment: DocumentFragment, lookup: (index: number) => CodeBlockInfo | undefined): void {

@@ -1,13 +1,7 @@
 // Chips of attached code: above the prompt box (each with a remove button, reachable with Tab; Delete or Backspace
 // on a chip removes it too) and, without the button, under a request that was sent with them.
 import type { ContextChip } from "../shared/webviewProtocol";
-
-function icon(name: string): HTMLElement {
-    const span = document.createElement("span");
-    span.className = `codicon codicon-${name}`;
-    span.setAttribute("aria-hidden", "true");
-    return span;
-}
+import { icon } from "./dom";
 
 /** A list of chips; `onRemove` makes them removable. */
 export function renderChips(items: readonly ContextChip[], onRemove?: (chip: ContextChip, index: number) => void): HTMLElement {

@@ -9,6 +9,7 @@ import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
 import { Composer } from "./composer";
 import { ConversationView } from "./conversationView";
 import { WelcomeView } from "./welcomeView";
+import { el, icon } from "./dom";
 
 interface WebviewState {
     draft?: string;
@@ -23,19 +24,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToHost): void => vscode.postMessage(message);
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-    const node = document.createElement(tag);
-    node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-}
-
-function icon(name: string): HTMLElement {
-    const span = el("span", `codicon codicon-${name}`);
-    span.setAttribute("aria-hidden", "true");
-    return span;
-}
 
 // ---- header: the model (click to choose another) and its state ------------------------------------
 const header = el("header", "r1-chat-header");

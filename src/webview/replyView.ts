@@ -11,6 +11,7 @@ import type { FrameScheduler } from "./frameScheduler";
 import { MarkdownStream } from "./markdownStream";
 import { isThoughtNotice, noticeKey, renderNotice, type ReplyNotice } from "./notices";
 import { ThoughtView } from "./thoughtView";
+import { el } from "./dom";
 
 export interface ReplyCallbacks {
     /** A code block button was pressed; `code` is the block's exact text from the markdown. */
@@ -48,12 +49,6 @@ export interface ReplyEnd {
 export interface ReplySnapshot extends ReplyEnd {
     reasoning: string;
     answer: string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-    const e = document.createElement(tag);
-    e.className = className;
-    return e;
 }
 
 export class ReplyView {

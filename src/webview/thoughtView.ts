@@ -10,6 +10,7 @@
 // that stays small (one per chunk, not one per paragraph).
 import type { FrameScheduler } from "./frameScheduler";
 import { StickToBottom } from "./stickToBottom";
+import { el, icon } from "./dom";
 
 export interface ThoughtStats {
     /** Thought tokens so far (from the engine). */
@@ -31,18 +32,6 @@ function seconds(ms: number, precise = false): string {
     if (precise && ms < 9950) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
     const s = Math.max(0, Math.round(ms / 1000));
     return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-    const e = document.createElement(tag);
-    e.className = className;
-    return e;
-}
-
-function icon(name: string, extra = ""): HTMLElement {
-    const span = el("span", `codicon codicon-${name}${extra ? ` ${extra}` : ""}`);
-    span.setAttribute("aria-hidden", "true");
-    return span;
 }
 
 export class ThoughtView {

@@ -1,23 +1,11 @@
 // What an empty chat shows: what R1 does, how to give it code, and the recent chats of this workspace.
 import { timeAgo } from "../core/timeAgo";
 import type { ChatSummaryItem } from "../shared/webviewProtocol";
+import { el, icon } from "./dom";
 
 export interface WelcomeCallbacks {
     openChat(id: string): void;
     showHistory(): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-}
-
-function icon(name: string): HTMLElement {
-    const span = el("span", `codicon codicon-${name}`);
-    span.setAttribute("aria-hidden", "true");
-    return span;
 }
 
 export class WelcomeView {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { diffLines, type DiffOp, unifiedDiff } from "../../src/core/lineDiff";
-import { seededRandom } from "./transcriptFixtures";
+import { seededRandom } from "../webview/tokenize";
 
 /** Rebuilds b from a and the ops, checking that equal runs really are equal. */
 function replay(a: string[], b: string[], ops: DiffOp[]): string[] {

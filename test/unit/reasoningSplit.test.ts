@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ReasoningSplitter, splitApiMessage, splitReasoning, type SplitDelta, type SplitMode, type SplitResult } from "../../src/core/reasoningSplit";
-import { loadTranscripts, seededRandom, transcriptsMissing } from "./transcriptFixtures";
+import { loadTranscripts, transcriptsMissing } from "./transcriptFixtures";
+import { seededRandom } from "../webview/tokenize";
 
 interface Shown {
     thought: string;

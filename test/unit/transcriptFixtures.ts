@@ -40,15 +40,3 @@ export function loadTranscripts(): Transcript[] {
         .sort()
         .map((f) => ({ file: f, ...(JSON.parse(readFileSync(join(transcriptsDir, f), "utf8")) as Omit<Transcript, "file">) }));
 }
-
-/** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}

@@ -21,7 +21,7 @@ export function pseudoTokens(text: string): string[] {
     return out;
 }
 
-/** A deterministic pseudo-random generator (mulberry32), for reproducible chunkings. */
+/** A deterministic pseudo-random generator (mulberry32), so chunkings and failures reproduce. */
 export function seededRandom(seed: number): () => number {
     let a = seed >>> 0;
     return () => {

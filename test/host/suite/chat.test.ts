@@ -19,7 +19,7 @@ import type { ReasonParams, ReasonResult } from "../../../src/shared/lspProtocol
 import type { ContextChip, FileSuggestion, HostToWebview, WebviewToHost } from "../../../src/shared/webviewProtocol";
 import { BROKEN_LINE, FIXED_LINE, MONEY_FILE, MONEY_FIXED, MULTI_FILE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel } from "../../fixtures/scriptedModel";
-import { extensionId, proposalTabs, r1, waitFor } from "./helpers";
+import { extensionId, proposalTabs, r1, restoreDocument, selectModelFile, waitFor } from "./helpers";
 
 interface R1Api {
     modelProcess: { reason: (params: ReasonParams, ...rest: unknown[]) => Promise<ReasonResult> };
@@ -51,18 +51,8 @@ describe("Chat: conversation, code blocks, history", function () {
     const ofType = <T extends HostToWebview["type"]>(type: T, from = 0) =>
         posted.slice(from).filter((m): m is Extract<HostToWebview, { type: T }> => m.type === type);
 
-    async function useModel(path: string): Promise<void> {
-        await r1().update("modelPath", path, vscode.ConfigurationTarget.Global);
-        await waitFor(() => r1().get<string>("modelPath") === path, 5000, "r1.modelPath updated");
-    }
-
     async function resetDocument(): Promise<void> {
-        for (const tab of proposalTabs()) await vscode.window.tabGroups.close(tab);
-        if (doc.getText() !== original) {
-            const we = new vscode.WorkspaceEdit();
-            we.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
-            assert.ok(await vscode.workspace.applyEdit(we));
-        }
+        await restoreDocument(doc, original);
         await vscode.window.showTextDocument(doc, { preview: false });
     }
 
@@ -106,7 +96,7 @@ describe("Chat: conversation, code blocks, history", function () {
         await api.chat.newChat();
         view = api.chat.connect((m) => posted.push(structuredClone(m)));
         await view.handle({ type: "ready" });
-        await useModel(rightFix);
+        await selectModelFile(rightFix);
     });
 
     beforeEach(async () => {
@@ -288,7 +278,7 @@ describe("Chat: conversation, code blocks, history", function () {
     it("a block under a line naming its file applies to that file, not to the code the chat was about", async () => {
         const money = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, "src", "money.ts");
         writeFileSync(money.fsPath, MONEY_FILE);
-        await useModel(multiFile);
+        await selectModelFile(multiFile);
         try {
             // The chat is about cart.ts (attached earlier); the answer has a block for money.ts, then one for cart.ts.
             const turn = await send("Round the cents too.");
@@ -313,13 +303,13 @@ describe("Chat: conversation, code blocks, history", function () {
             assert.equal(doc.getText(), original.replace(BROKEN_LINE, FIXED_LINE));
             await moneyDoc.save();
         } finally {
-            await useModel(rightFix);
+            await selectModelFile(rightFix);
             rmSync(money.fsPath, { force: true });
         }
     });
 
     it("Stop while thinking keeps the partial thought in the turn", async () => {
-        await useModel(slow);
+        await selectModelFile(slow);
         await r1().update("thinkingBudget", 0, vscode.ConfigurationTarget.Global);
         const from = posted.length;
         const sending = view.handle({ type: "send", text: "Think about parsePrice for a long time." });
@@ -336,7 +326,7 @@ describe("Chat: conversation, code blocks, history", function () {
         assert.equal(api.chat.current.turns.at(-1)!.result!.reasoning, finished.result.reasoning, "the partial thought is kept in the chat");
         assert.equal(ofType("busy", from).pop()?.busy, false);
         // A follow-up leaves out the stopped exchange (no answer), so the roles still alternate.
-        await useModel(rightFix);
+        await selectModelFile(rightFix);
         await r1().update("thinkingBudget", undefined, vscode.ConfigurationTarget.Global);
         await send("Short answer please.");
         const roles = requests.at(-1)!.turns.map((t) => t.role);

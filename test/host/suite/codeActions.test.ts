@@ -18,7 +18,7 @@ import type { FixOutcome } from "../../../src/features/fixWithR1";
 import type { ExplainOutcome } from "../../../src/features/explainCode";
 import type { ExternalTurn, ExternalTurnInfo } from "../../../src/features/reasoningDisplay";
 import type { ReasonProgress, ReasonResult } from "../../../src/shared/lspProtocol";
-import { extensionId, proposalTabs, r1, waitFor } from "./helpers";
+import { extensionId, proposalTabs, r1, restoreDocument, selectModelFile, waitFor } from "./helpers";
 import { BROKEN_LINE, EXPLAIN, FIXED_LINE, RIGHT_FIX, SLOW_RIGHT_FIX, WRONG_FIX, WRONG_LINE } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel, type ScriptSpec } from "../../fixtures/scriptedModel";
 import { r1ReplyPieces } from "../../fixtures/scriptPieces";
@@ -58,18 +58,12 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
     async function useModel(spec: ScriptSpec, name: string): Promise<void> {
         const path = join(tmp, `${name}.gguf`);
         await writeScriptedModel(path, spec);
-        await r1().update("modelPath", path, vscode.ConfigurationTarget.Global);
-        await waitFor(() => r1().get<string>("modelPath") === path, 5000, "r1.modelPath updated");
+        await selectModelFile(path);
     }
 
     /** Resets the document to the sample's text and waits until TypeScript reports the error again. */
     async function resetDocument(): Promise<void> {
-        for (const tab of proposalTabs()) await vscode.window.tabGroups.close(tab);
-        if (doc.getText() !== original) {
-            const we = new vscode.WorkspaceEdit();
-            we.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
-            assert.ok(await vscode.workspace.applyEdit(we));
-        }
+        await restoreDocument(doc, original);
         await vscode.window.showTextDocument(doc);
         // TypeScript re-checks the restored text: wait for the error at its original place (not a stale one).
         const line = original.split("\n").indexOf(BROKEN_LINE);

@@ -14,8 +14,8 @@
 // input, 2 bad usage.
 
 import { readFileSync } from "node:fs";
-import { extractAnswerBlocks } from "../src/core/answerBlocks";
-import { type ApiMessage, type SplitMode, type SplitResult, splitApiMessage, splitReasoning } from "../src/core/reasoningSplit";
+import { extractAnswerBlocks } from "../src/core/answer/answerBlocks";
+import { type ApiMessage, type SplitMode, type SplitResult, splitApiMessage, splitReasoning } from "../src/core/reply/reasoningSplit";
 
 export interface InspectOptions {
     mode?: SplitMode;

@@ -4,8 +4,8 @@
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type * as vscode from "vscode";
-import { chooseDownloadProxy, type ProxyChoice } from "../core/downloadProxy";
-import { type Catalog, type CatalogEntry, catalogEntries } from "../core/modelCatalog";
+import { chooseDownloadProxy, type ProxyChoice } from "../core/models/downloadProxy";
+import { type Catalog, type CatalogEntry, catalogEntries } from "../core/models/modelCatalog";
 import { catalogPath, readCatalogFile } from "../platform/catalogFile";
 import { defaultModelsDir, ModelStore } from "../platform/modelStore";
 import type { Config } from "./config";

@@ -4,8 +4,8 @@ import type { Config } from "../client/config";
 import type { Log } from "../client/log";
 import type { ModelLibrary } from "../client/modelLibrary";
 import type { ModelProcess } from "../client/modelProcess";
-import type { ProposalReview } from "./proposalReview";
-import type { ReasoningDisplay } from "./reasoningDisplay";
+import type { ProposalReview } from "./review/proposalReview";
+import type { ReasoningDisplay } from "./reasoning/reasoningDisplay";
 
 export interface Services {
     readonly context: vscode.ExtensionContext;

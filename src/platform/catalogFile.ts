@@ -1,7 +1,7 @@
 // Reads models/catalog.json from disk and validates it (src/core/modelCatalog.ts does the checking).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Catalog, parseCatalog } from "../core/modelCatalog";
+import { type Catalog, parseCatalog } from "../core/models/modelCatalog";
 
 /** models/catalog.json inside an extension (or repository) root. */
 export function catalogPath(extensionRoot: string): string {

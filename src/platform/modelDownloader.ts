@@ -33,8 +33,8 @@ export interface DownloadFile {
     sha256?: string | null;
 }
 
-import type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/downloadMessages";
-export type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/downloadMessages";
+import type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/models/downloadMessages";
+export type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/models/downloadMessages";
 
 export interface DownloadOptions {
     signal?: AbortSignal;

@@ -3,11 +3,11 @@
 // thought segmentation (forcedThinkWrapper), streams thought and answer deltas through a ProgressBatcher, and guards the reply
 // (thinking budget, hard token cap, repetition watchdog, language-switch notice, cancellation).
 import type { ChatHistoryItem, Token } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { trimHistory } from "../core/historyTrim";
-import { LanguageMixDetector } from "../core/languageMix";
-import { ReplyAssembler, type ReplyDelta } from "../core/replyAssembler";
-import { RepetitionGuard } from "../core/repetitionGuard";
-import { samplingWarnings } from "../core/samplingAdvice";
+import { trimHistory } from "../core/reply/historyTrim";
+import { LanguageMixDetector } from "../core/reply/languageMix";
+import { ReplyAssembler, type ReplyDelta } from "../core/reply/replyAssembler";
+import { RepetitionGuard } from "../core/reply/repetitionGuard";
+import { samplingWarnings } from "../core/reply/samplingAdvice";
 import {
     ErrorCodes,
     type ChatTurn,

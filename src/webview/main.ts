@@ -6,9 +6,9 @@
 import "./reply.css";
 import "./chatShell.css";
 import type { HostToWebview, WebviewToHost } from "../shared/webviewProtocol";
-import { Composer } from "./composer";
-import { ConversationView } from "./conversationView";
-import { WelcomeView } from "./welcomeView";
+import { Composer } from "./chat/composer";
+import { ConversationView } from "./chat/conversationView";
+import { WelcomeView } from "./chat/welcomeView";
 import { el, icon } from "./dom";
 
 interface WebviewState {

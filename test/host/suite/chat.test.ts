@@ -13,8 +13,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
-import type { ChatController } from "../../../src/features/chatController";
-import type { CodeActionOutcome } from "../../../src/features/chatCodeActions";
+import type { ChatController } from "../../../src/features/chat/chatController";
+import type { CodeActionOutcome } from "../../../src/features/chat/chatCodeActions";
 import type { ReasonParams, ReasonResult } from "../../../src/shared/lspProtocol";
 import type { ContextChip, FileSuggestion, HostToWebview, WebviewToHost } from "../../../src/shared/webviewProtocol";
 import { BROKEN_LINE, FIXED_LINE, MONEY_FILE, MONEY_FIXED, MULTI_FILE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";

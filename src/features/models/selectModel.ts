@@ -1,0 +1,200 @@
+// "R1: Select Model": a quick pick of the downloaded models, then the catalog grouped by model (size, memory
+// needed at r1.contextSize, fit on this machine, benchmark figures), the recommended entry marked and
+// preselected, and "Use a GGUF file on disk…". A catalog entry not on disk is downloaded, then used; a
+// local file is checked before the model process loads it. The items come from src/core/modelPicker.ts.
+import { stat } from "node:fs/promises";
+import { arch, freemem, platform, totalmem } from "node:os";
+import * as vscode from "vscode";
+import { type CatalogEntry, formatBytes, formatParameters } from "../../core/models/modelCatalog";
+import { buildModelPicker, entryLabel, judgeEntry, loadedModelVramBytes, machineFromOs, machineFromReport, machineSummary, type PickerAction, type PickerModel } from "../../core/models/modelPicker";
+import type { MachineInfo } from "../../core/models/modelCatalog";
+import type { MachineReport } from "../../shared/lspProtocol";
+import { downloadAndUse } from "./downloadModel";
+import type { Services } from "../services";
+import { useModelFile } from "./useModel";
+
+/** How long the picker waits for the model process to measure the GPU before using the OS's figures. */
+const MACHINE_TIMEOUT_MS = 20_000;
+
+interface Item extends vscode.QuickPickItem {
+    action?: PickerAction;
+}
+
+export function registerSelectModel(services: Services): vscode.Disposable {
+    return vscode.commands.registerCommand("r1.selectModel", async (path?: unknown) => {
+        if (typeof path === "string" && path) return useModelFile(services, path);
+        return showModelPicker(services);
+    });
+}
+
+export interface MeasuredMachine {
+    machine: MachineInfo;
+    report?: MachineReport;
+    summary: string;
+}
+
+/** This machine as llama.cpp sees it in the model process; the OS's RAM figures if that fails. */
+export async function measureMachine(services: Services): Promise<MeasuredMachine> {
+    const { modelProcess, log } = services;
+    try {
+        let timer: NodeJS.Timeout | undefined;
+        const report = await Promise.race([
+            modelProcess.machineInfo(),
+            new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${MACHINE_TIMEOUT_MS / 1000} s`)), MACHINE_TIMEOUT_MS)))
+        ]).finally(() => clearTimeout(timer));
+        if (report.error) log.warn(`llama.cpp could not measure the GPU (${report.error}); using the OS's memory figures.`);
+        const status = modelProcess.status;
+        const loaded = status?.model && status.engine
+            ? { sizeBytes: status.model.sizeBytes, gpuLayers: status.engine.gpuLayers, totalLayers: status.engine.totalLayers, backend: status.engine.backend }
+            : undefined;
+        const machine = machineFromReport(report, loadedModelVramBytes(loaded));
+        return { machine, report, summary: machineSummary(report, machine) };
+    } catch (error) {
+        const failure = error instanceof Error ? error.message : String(error);
+        log.warn(`Measuring the machine in the model process failed (${failure}); using the OS's memory figures.`);
+    }
+    const machine = machineFromOs({ totalmem: totalmem(), freemem: freemem(), platform: platform(), arch: arch() });
+    return { machine, summary: machineSummary(undefined, machine) };
+}
+
+export interface PickerData {
+    model: PickerModel;
+    measured: MeasuredMachine;
+    entries: CatalogEntry[];
+}
+
+/** Everything the picker shows, gathered from the catalog, the machine and the models folder. */
+export async function gatherPickerData(services: Services): Promise<PickerData> {
+    const { models, config } = services;
+    const [entries, measured] = await Promise.all([models.entries(), measureMachine(services)]);
+    let stored: Awaited<ReturnType<Awaited<ReturnType<typeof models.store>>["list"]>> = [];
+    try {
+        stored = await (await models.store()).list();
+    } catch (error) {
+        services.log.warn(`Cannot list the models folder: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const active = config.modelPath;
+    let activeSize: number | null | undefined;
+    if (active && !stored.some((s) => s.path === active)) activeSize = await stat(active).then((s) => s.size, () => null);
+    const model = buildModelPicker({
+        entries,
+        machine: measured.machine,
+        machineSummary: measured.summary,
+        stored,
+        activeModelPath: active,
+        activeModelSizeBytes: activeSize,
+        downloading: models.downloads().map((d) => d.entry.id),
+        contextSize: config.engine().contextSize
+    });
+    return { model, measured, entries };
+}
+
+function toQuickPickItems(model: PickerModel): Item[] {
+    return model.items.map((i) =>
+        i.kind === "separator"
+            ? { label: i.label, kind: vscode.QuickPickItemKind.Separator }
+            : { label: i.label, description: i.description, detail: i.detail, action: i.action });
+}
+
+const browseItem: Item = { label: "$(folder-opened) Use a GGUF file on disk…", action: { kind: "browse" } };
+
+/** Shows the picker at once (busy while the machine is measured) and acts on the choice. */
+async function showModelPicker(services: Services): Promise<boolean | undefined> {
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = "R1: Select Model";
+    qp.placeholder = "Measuring this machine and reading the catalog…";
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    qp.busy = true;
+    qp.items = [browseItem];
+    let data: PickerData | undefined;
+
+    const chosen = new Promise<PickerAction | undefined>((resolve) => {
+        qp.onDidAccept(() => {
+            const action = qp.selectedItems[0]?.action ?? qp.activeItems[0]?.action;
+            if (!action) return;
+            if (action.kind === "serving-engine") {
+                const entry = data?.entries.find((e) => e.id === action.entryId);
+                const engines = entry?.model.servingEngines?.join(", ") ?? "a serving engine";
+                void vscode.window.showInformationMessage(
+                    `R1: ${entry ? `${entryLabel(entry)} (${formatParameters(entry.model.parameters)} parameters, ${formatBytes(entry.quantization.sizeBytes)})` : "This model"} needs a serving engine such as ${engines} on a very large machine. ` +
+                    "R1 Reasoner runs models locally, so it cannot be selected here: choose a distill.");
+                return;
+            }
+            resolve(action);
+            qp.hide();
+        });
+        qp.onDidHide(() => resolve(undefined));
+    });
+    qp.show();
+
+    void (async () => {
+        try {
+            data = await gatherPickerData(services);
+            const model = data.model;
+            qp.title = model.title;
+            qp.placeholder = model.placeholder;
+            const items = toQuickPickItems(model);
+            qp.items = items;
+            if (model.recommendedIndex >= 0) qp.activeItems = [items[model.recommendedIndex]];
+            services.log.info(`Model picker: ${data.measured.summary}. ${model.recommendation.reason}`);
+        } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            services.log.error(`The model picker could not read the catalog: ${message}`);
+            qp.placeholder = `The model catalog could not be read (${message.split("\n")[0]}). You can still use a GGUF file on disk.`;
+        } finally {
+            qp.busy = false;
+        }
+    })();
+
+    const action = await chosen;
+    qp.dispose();
+    if (!action) return undefined;
+    switch (action.kind) {
+        case "use-file":
+            return useModelFile(services, action.path);
+        case "browse": {
+            const path = await pickGgufFile(services.config.modelPath);
+            return path ? useModelFile(services, path) : undefined;
+        }
+        case "manage":
+            await vscode.commands.executeCommand("r1.manageModels");
+            return undefined;
+        case "downloading":
+            void vscode.window.showInformationMessage("R1: this model is already downloading (see its notification).");
+            return undefined;
+        case "download": {
+            const entry = data?.entries.find((e) => e.id === action.entryId);
+            if (!entry || !data) return undefined;
+            if (!(await confirmDownload(services, entry, data))) return undefined;
+            return downloadAndUse(services, entry);
+        }
+        case "serving-engine":
+            return undefined;
+    }
+}
+
+/** Asks before downloading a model that will not fit this machine. */
+async function confirmDownload(services: Services, entry: CatalogEntry, { model, measured }: PickerData): Promise<boolean> {
+    const evaluation = model.recommendation.evaluations.find((e) => e.entry.id === entry.id);
+    const fit = judgeEntry(entry, measured.machine, services.config.engine().contextSize, evaluation);
+    if (fit.fit !== "too-big") return true;
+    const answer = await vscode.window.showWarningMessage(
+        `${entryLabel(entry)} needs about ${formatBytes(fit.needBytes)} (${fit.explanation}), more than this machine has free (${measured.summary}). ` +
+        `It would fail to load or run very slowly. Download ${formatBytes(entry.quantization.sizeBytes)} anyway?`,
+        { modal: true },
+        "Download Anyway"
+    );
+    return answer === "Download Anyway";
+}
+
+async function pickGgufFile(current: string): Promise<string | undefined> {
+    const picked = await vscode.window.showOpenDialog({
+        title: "R1: Select a GGUF model file",
+        openLabel: "Use Model",
+        canSelectMany: false,
+        defaultUri: current ? vscode.Uri.file(current) : undefined,
+        filters: { "GGUF models": ["gguf"], "All files": ["*"] }
+    });
+    return picked?.[0]?.fsPath;
+}

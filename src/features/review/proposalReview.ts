@@ -1,0 +1,199 @@
+// Shows a proposed edit as a diff the user accepts or rejects: the document on the left, the document with the
+// edit on the right (a read-only virtual document, scheme `r1-proposal`), with "Apply" and "Discard" buttons in
+// the diff editor's title bar and in a notification. (Not a CodeLens: diff editors hide CodeLenses by default.)
+//
+// The proposal follows the document: when the user types while the diff is open, the edit is rebased onto the
+// new text (rebaseEdit) and the right side refreshed; when the code it replaces changes, the proposal is dropped
+// with the reason, never applied to shifted text. Closing the diff discards it.
+import * as vscode from "vscode";
+import { rebaseEdit } from "../../core/edit/rebaseEdit";
+import { applyEdit as applyTextEdit, type TextEdit } from "../../core/edit/textEdit";
+
+export const proposalScheme = "r1-proposal";
+
+export interface ProposalSpec {
+    document: vscode.TextDocument;
+    /** The text the edit was computed against. */
+    baseText: string;
+    /** The edit, against `baseText`. */
+    edit: TextEdit;
+    /** The diff editor's title: "cart.ts ↔ R1's fix for TS2322". */
+    title: string;
+    /** The notification's text: "R1's fix for TS2322 in cart.ts is ready: review the diff, then apply or discard it." */
+    notice: string;
+}
+
+export type ReviewDecision =
+    /** `edit` is rebased onto the document as it is now: apply it as it is. */
+    | { kind: "apply"; edit: TextEdit; currentText: string }
+    | { kind: "discard"; why: "user" | "closed" | "stale" | "disposed"; message?: string };
+
+interface Proposal {
+    id: string;
+    spec: ProposalSpec;
+    uri: vscode.Uri;
+    /** The edit against the document's current text (undefined once stale). */
+    current: TextEdit | undefined;
+    content: string;
+    resolve(decision: ReviewDecision): void;
+}
+
+/** The URI of the right side of a proposal's diff. */
+function proposalUri(document: vscode.Uri, id: string): vscode.Uri {
+    // Same path (so the language and the file icon are the document's), its own scheme, the id in the query.
+    const path = document.path || document.toString();
+    return vscode.Uri.from({ scheme: proposalScheme, path: path.startsWith("/") ? path : `/${path}`, query: `id=${id}` });
+}
+
+function toRange(edit: TextEdit): vscode.Range {
+    return new vscode.Range(edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character);
+}
+
+export class ProposalReview implements vscode.Disposable, vscode.TextDocumentContentProvider {
+    private readonly proposals = new Map<string, Proposal>();
+    private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+    private readonly disposables: vscode.Disposable[] = [];
+    private next = 1;
+
+    readonly onDidChange = this.changed.event;
+
+    constructor() {
+        this.disposables.push(
+            vscode.workspace.registerTextDocumentContentProvider(proposalScheme, this),
+            vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChanged(e.document)),
+            vscode.window.tabGroups.onDidChangeTabs((e) => {
+                for (const tab of e.closed) {
+                    const input = tab.input;
+                    if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === proposalScheme) {
+                        this.resolve(input.modified.toString(), { kind: "discard", why: "closed" }, false);
+                    }
+                }
+            }),
+            this.changed
+        );
+    }
+
+    /** The proposals waiting for a decision (newest last). */
+    get pending(): ReadonlyArray<{ uri: vscode.Uri; document: vscode.Uri; content: string }> {
+        return [...this.proposals.values()].map((p) => ({ uri: p.uri, document: p.spec.document.uri, content: p.content }));
+    }
+
+    provideTextDocumentContent(uri: vscode.Uri): string {
+        return this.proposals.get(uri.toString())?.content ?? "";
+    }
+
+    /**
+     * Opens the diff and resolves with the user's decision. Resolves at once with "stale" when the edit no
+     * longer fits the document.
+     */
+    async review(spec: ProposalSpec): Promise<ReviewDecision> {
+        const id = String(this.next++);
+        const uri = proposalUri(spec.document.uri, id);
+        let resolveDecision!: (d: ReviewDecision) => void;
+        const decision = new Promise<ReviewDecision>((r) => (resolveDecision = r));
+        const proposal: Proposal = { id, spec, uri, current: undefined, content: "", resolve: resolveDecision };
+        const refusal = this.refresh(proposal);
+        if (refusal) return { kind: "discard", why: "stale", message: refusal };
+        this.proposals.set(uri.toString(), proposal);
+        try {
+            await vscode.commands.executeCommand("vscode.diff", spec.document.uri, uri, spec.title, {
+                preview: false,
+                ...(proposal.current ? { selection: toRange(proposal.current).with({ end: toRange(proposal.current).start }) } : {})
+            });
+        } catch (error) {
+            this.proposals.delete(uri.toString());
+            return { kind: "discard", why: "disposed", message: `The diff could not be opened: ${String(error)}` };
+        }
+        // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
+        // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
+        void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
+            if (!choice) return;
+            if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
+                void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");
+            }
+        });
+        return decision;
+    }
+
+    /**
+     * The user's decision on a proposal: `target` is the proposal's URI (the editor title buttons and the notification
+     * pass it; then only that one), else the proposal in the active diff editor, else the newest one. Returns
+     * false when there is no such proposal.
+     */
+    decide(target: vscode.Uri | undefined, kind: "apply" | "discard"): boolean {
+        const p = this.find(target);
+        if (!p) return false;
+        if (kind === "discard") {
+            this.resolve(p.uri.toString(), { kind: "discard", why: "user" }, true);
+            return true;
+        }
+        const currentText = p.spec.document.getText();
+        const r = rebaseEdit(p.spec.baseText, currentText, p.spec.edit);
+        if (!r.ok) {
+            this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: r.reason }, true);
+            return true;
+        }
+        this.resolve(p.uri.toString(), { kind: "apply", edit: r.edit, currentText }, true);
+        return true;
+    }
+
+    private find(target: vscode.Uri | undefined): Proposal | undefined {
+        if (target && target.scheme === proposalScheme) return this.proposals.get(target.toString());
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === proposalScheme) {
+            const p = this.proposals.get(input.modified.toString());
+            if (p) return p;
+        }
+        if (target) {
+            // A document URI: its newest proposal.
+            const forDoc = [...this.proposals.values()].filter((p) => p.spec.document.uri.toString() === target.toString());
+            if (forDoc.length) return forDoc[forDoc.length - 1];
+        }
+        const all = [...this.proposals.values()];
+        return all[all.length - 1];
+    }
+
+    /** Recomputes the proposal against the document's current text; returns the reason when it no longer fits. */
+    private refresh(p: Proposal): string | undefined {
+        const currentText = p.spec.document.getText();
+        const r = rebaseEdit(p.spec.baseText, currentText, p.spec.edit);
+        if (!r.ok) {
+            p.current = undefined;
+            return r.reason;
+        }
+        p.current = r.edit;
+        p.content = applyTextEdit(currentText, r.edit);
+        return undefined;
+    }
+
+    private onDocumentChanged(document: vscode.TextDocument): void {
+        for (const p of [...this.proposals.values()]) {
+            if (p.spec.document !== document && p.spec.document.uri.toString() !== document.uri.toString()) continue;
+            const refusal = this.refresh(p);
+            if (refusal) {
+                this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: refusal }, true);
+            } else {
+                this.changed.fire(p.uri);
+            }
+        }
+    }
+
+    private resolve(key: string, decision: ReviewDecision, closeTab: boolean): void {
+        const p = this.proposals.get(key);
+        if (!p) return;
+        this.proposals.delete(key);
+        if (closeTab) void this.closeDiff(p.uri);
+        p.resolve(decision);
+    }
+
+    private async closeDiff(uri: vscode.Uri): Promise<void> {
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
+            t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
+        if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
+    }
+
+    dispose(): void {
+        for (const key of [...this.proposals.keys()]) this.resolve(key, { kind: "discard", why: "disposed" }, true);
+        for (const d of this.disposables) d.dispose();
+    }
+}

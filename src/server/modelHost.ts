@@ -38,7 +38,8 @@ export function resolveThreads(requested: number, llama?: Llama): number {
 export class ModelHost {
     private settings: EngineSettings = { ...defaultEngineSettings };
     private loaded: LoadedModel | undefined;
-    private loading: { path: string; promise: Promise<LoadedModel> } | undefined;
+    /** The model being loaded (for the status); loads run one at a time in the queue. */
+    private loadingPath: string | undefined;
     private queue: Promise<unknown> = Promise.resolve();
     private active = 0;
     private generating = false;
@@ -65,7 +66,7 @@ export class ModelHost {
 
     status(): ServerStatus {
         let state: ServerState = "idle";
-        if (this.loading) state = "loading";
+        if (this.loadingPath) state = "loading";
         else if (this.generating) state = "generating";
         else if (this.loaded) state = "ready";
         else if (this.lastError) state = "error";
@@ -76,7 +77,8 @@ export class ModelHost {
             error: this.lastError,
             activeRequests: this.active,
             rssBytes: process.memoryUsage.rss(),
-            pid: process.pid
+            pid: process.pid,
+            settings: { ...this.settings }
         };
     }
 
@@ -101,15 +103,16 @@ export class ModelHost {
         const ram = await llama.getRamState().catch(() => undefined);
         const report: MachineReport = { ...fallback, ramBytes: ram?.total ?? fallback.ramBytes, freeRamBytes: ram?.free ?? fallback.freeRamBytes, cpuCores: resolveThreads(0, llama) };
         if (llama.gpu === false) return report;
-        const vram = await llama.getVramState();
-        return {
-            ...report,
-            backend: llama.gpu,
-            gpuNames: await llama.getGpuDeviceNames().catch(() => []),
-            vramBytes: vram.total,
-            freeVramBytes: vram.free,
-            unifiedMemory: vram.unifiedSize > 0
-        };
+        const gpuReport: MachineReport = { ...report, backend: llama.gpu, gpuNames: await llama.getGpuDeviceNames().catch(() => []) };
+        try {
+            const vram = await llama.getVramState();
+            return { ...gpuReport, vramBytes: vram.total, freeVramBytes: vram.free, unifiedMemory: vram.unifiedSize > 0 };
+        } catch (error) {
+            // The GPU is there but its memory could not be read: the picker falls back to RAM ("GPU not measured").
+            const message = `reading the GPU memory failed: ${error instanceof Error ? error.message : String(error)}`;
+            this.events.log("warn", message);
+            return { ...gpuReport, error: message };
+        }
     }
 
     /** Runs `job` when every earlier request has finished, with `modelPath` loaded. */
@@ -154,19 +157,18 @@ export class ModelHost {
     private async ensureLoaded(modelPath: string, onLoading?: (name: string) => void): Promise<LoadedModel> {
         if (!modelPath) throw new ModelError(ErrorCodes.noModel, 'No model is selected. Run "R1: Select Model" to choose a GGUF file.');
         if (this.loaded?.info.path === modelPath) return this.loaded;
-        if (this.loading?.path === modelPath) return this.loading.promise;
-        const promise = this.loadReplacing(modelPath, onLoading);
-        this.loading = { path: modelPath, promise };
+        // Only ever called from the queue, so no other load is in flight here: nothing to join.
+        this.loadingPath = modelPath;
         this.emitStatus();
         try {
-            const loaded = await promise;
+            const loaded = await this.loadReplacing(modelPath, onLoading);
             this.lastError = undefined;
             return loaded;
         } catch (error) {
             this.lastError = error instanceof Error ? error.message : String(error);
             throw error;
         } finally {
-            this.loading = undefined;
+            this.loadingPath = undefined;
             this.emitStatus();
         }
     }

@@ -59,10 +59,16 @@ async function guarded<T>(work: () => Promise<T>): Promise<T | ResponseError<voi
     }
 }
 
-connection.onInitialize((): InitializeResult => ({
-    capabilities: {},
-    serverInfo: { name: "r1-reasoner-model-process", version: "0.1.0" }
-}));
+/**
+ * For tests only: R1_TEST_SERVER_START_DELAY_MS holds back the answer to `initialize` by that many ms, so the
+ * client stays "starting" that long (a slow start, made real rather than left to chance). Unset: no delay.
+ */
+const startDelayMs = Number(process.env.R1_TEST_SERVER_START_DELAY_MS ?? 0);
+
+connection.onInitialize(async (): Promise<InitializeResult> => {
+    if (startDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, startDelayMs));
+    return { capabilities: {}, serverInfo: { name: "r1-reasoner-model-process", version: "0.1.0" } };
+});
 
 connection.onRequest(Methods.status, (): ServerStatus => host.status());
 

@@ -152,6 +152,8 @@ export interface ServerStatus {
     activeRequests: number;
     rssBytes: number;
     pid: number;
+    /** The engine settings the process works with (the last r1/configure, else its defaults); absent in a status the client makes up for a process that is gone. */
+    settings?: EngineSettings;
 }
 
 /** What this machine can run, as measured by llama.cpp in the model process (for the model picker). */
@@ -166,7 +168,7 @@ export interface MachineReport {
     ramBytes: number;
     freeRamBytes: number;
     cpuCores: number;
-    /** Set when llama.cpp could not start (no binary): the figures then come from the OS only. */
+    /** Set when llama.cpp could not start (no binary) or could not read the GPU's memory: the figures then come from the OS only. */
     error?: string;
 }
 

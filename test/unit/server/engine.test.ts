@@ -267,6 +267,7 @@ describe("models: load, switch, bad files", () => {
         const status = await client.status();
         assert.equal(status.state, "ready");
         assert.equal(status.model?.name, "r1-llamaArch");
+        assert.deepEqual(status.settings, { gpu: "cpu", contextSize: 2048, threads: 1, idleUnloadMinutes: 0 }, "the status says which settings the process works with");
     });
 
     test("a missing file, a file that is not GGUF, a truncated GGUF and a wrong architecture: clear errors, the server survives, the previous model stays", async () => {

@@ -62,19 +62,30 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     }
 
     const mp = modelProcess;
+    // The process starts on the first request (a chat message, a fix, Select Model's machine report...), not
+    // here: the extension activates on every code file, and most of those sessions never ask R1 anything.
     statusBar.update(undefined, config.modelPath);
     context.subscriptions.push(
         mp.onStatus((status) => statusBar.update(status, config.modelPath)),
-        vscode.workspace.onDidChangeConfiguration(async (e) => {
-            if (Config.needsRestart(e) && mp.running) await mp.restart();
-            else if (Config.affectsEngine(e)) await mp.configure();
+        vscode.workspace.onDidChangeConfiguration((e) => {
             if (e.affectsConfiguration("r1.modelPath")) statusBar.update(mp.status, config.modelPath);
+            applyEngineSettings(e, mp).catch((error: unknown) => {
+                const reason = error instanceof Error ? error.message : String(error);
+                log.error(`The changed settings could not be applied to the model process: ${reason}`);
+                void vscode.window.showWarningMessage(`R1: the changed settings could not be applied to the model process (${reason}).`, "Show Logs").then((choice) => {
+                    if (choice) log.show();
+                });
+            });
         })
     );
-    // Start the process in the background: the first request should not wait for it.
-    void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
     return { modelProcess: mp, display, get chat() { return chat; } };
+}
+
+/** A GPU change needs a new process (one Llama per process); other engine settings go to the running one. */
+async function applyEngineSettings(e: vscode.ConfigurationChangeEvent, mp: ModelProcess): Promise<void> {
+    if (Config.needsRestart(e) && mp.running) await mp.restart();
+    else if (Config.affectsEngine(e)) await mp.configure();
 }
 
 export async function deactivate(): Promise<void> {

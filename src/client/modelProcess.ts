@@ -5,6 +5,10 @@
 // process (GGML_ASSERT on a malformed model, out of memory...) the user is told why, not just "connection
 // closed". A crash is restarted once automatically; a second crash within a few minutes is left stopped with a
 // "Restart Model Process" button.
+//
+// Nothing starts the process but a request: activation only builds this object (the status is undefined, "not
+// started", until the first request). The engine settings are sent whenever the client reaches Running, so a
+// process the client library restarted after a crash gets them however long its start takes.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
@@ -55,12 +59,15 @@ export class ModelProcess implements vscode.Disposable {
     private crashes: number[] = [];
     private starting: Promise<LanguageClient> | undefined;
     private stopping = false;
-    private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
+    private readonly statusEmitter = new vscode.EventEmitter<ServerStatus | undefined>();
     private readonly crashEmitter = new vscode.EventEmitter<{ exit: ProcessExit | undefined; restarted: boolean }>();
     /** Disposables of the current process instance; cleared on every restart. */
     private instanceDisposables: vscode.Disposable[] = [];
     private lastStatus: ServerStatus | undefined;
+    /** The r1/configure of the current instance's latest start (settled when it has been answered or failed). */
+    private settingsSent: Promise<void> = Promise.resolve();
 
+    /** Fires with the process's status; undefined means the process is not started (it starts on first use). */
     readonly onStatus = this.statusEmitter.event;
     readonly onCrash = this.crashEmitter.event;
 
@@ -70,6 +77,7 @@ export class ModelProcess implements vscode.Disposable {
         private readonly engineSettings: () => EngineSettings
     ) {}
 
+    /** The last status the process reported; undefined until it is started, and again after `stop()`. */
     get status(): ServerStatus | undefined {
         return this.lastStatus;
     }
@@ -82,9 +90,16 @@ export class ModelProcess implements vscode.Disposable {
         return this.client?.state === State.Running;
     }
 
-    /** Starts the process if it is not running; resolves when it answers. */
+    /** Starts the process if it is not running; resolves when it answers and has the engine settings. */
     async ensureStarted(): Promise<LanguageClient> {
-        if (this.client?.state === State.Running) return this.client;
+        const client = this.client;
+        if (client?.state === State.Running) return client;
+        if (client?.state === State.Starting && !this.starting) {
+            // The client library is restarting the process after a crash: wait for that one, do not fork another.
+            await client.start();
+            await this.settingsSent;
+            return client;
+        }
         this.starting ??= this.start().finally(() => (this.starting = undefined));
         return this.starting;
     }
@@ -132,26 +147,38 @@ export class ModelProcess implements vscode.Disposable {
         const client = new LanguageClient("r1.modelProcess", "R1 Reasoner model process", serverOptions, clientOptions);
         this.client = client;
         this.stopping = false;
-        await client.start();
         this.watchInstance(client);
+        await client.start();
+        await this.settingsSent;
         return client;
     }
 
+    /** Listens to one client for its whole life: its status notifications, and each time it reaches Running. */
     private watchInstance(client: LanguageClient): void {
         for (const d of this.instanceDisposables) d.dispose();
         this.instanceDisposables = [
             client.onNotification(Methods.statusChanged, (status: ServerStatus) => {
-                this.lastStatus = status;
-                this.statusEmitter.fire(status);
+                if (this.client === client) this.setStatus(status);
+            }),
+            // Every start, the first and each restart after a crash, gets the settings once the server answers.
+            client.onDidChangeState(({ newState }) => {
+                if (newState === State.Running) this.settingsSent = this.sendSettings(client);
             })
         ];
-        void client.sendRequest(Methods.configure, this.engineSettings()).then(
-            (status) => {
-                this.lastStatus = status as ServerStatus;
-                this.statusEmitter.fire(this.lastStatus);
-            },
-            (error: unknown) => this.log.error(`Configuring the model process failed: ${String(error)}`)
-        );
+    }
+
+    private async sendSettings(client: LanguageClient): Promise<void> {
+        try {
+            const status = await client.sendRequest<ServerStatus>(Methods.configure, this.engineSettings());
+            if (this.client === client) this.setStatus(status);
+        } catch (error) {
+            this.log.error(`Sending the settings to the model process failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    }
+
+    private setStatus(status: ServerStatus | undefined): void {
+        this.lastStatus = status;
+        this.statusEmitter.fire(status);
     }
 
     private async onClosed(): Promise<CloseHandlerResult> {
@@ -166,16 +193,12 @@ export class ModelProcess implements vscode.Disposable {
         const reason = describeExit(exit);
         this.log.error(`The model process stopped unexpectedly: ${reason}`);
         this.crashEmitter.fire({ exit, restarted: restart });
-        this.lastStatus = { state: "error", error: `Model process crashed: ${reason}`, activeRequests: 0, rssBytes: 0, pid: 0 };
-        this.statusEmitter.fire(this.lastStatus);
+        this.setStatus({ state: "error", error: `Model process crashed: ${reason}`, activeRequests: 0, rssBytes: 0, pid: 0 });
         if (restart) {
             void vscode.window.showWarningMessage(`R1: the model process stopped unexpectedly (${reason}). It was restarted; the model loads again on the next request.`, "Show Logs").then((choice) => {
                 if (choice) this.log.show();
             });
-            // The restarted process must get the settings again.
-            setTimeout(() => {
-                if (this.client?.state === State.Running) this.watchInstance(this.client);
-            }, 500);
+            // The restarted process gets the settings when the client is Running again (watchInstance).
             return { action: CloseAction.Restart, handled: true };
         }
         void vscode.window.showErrorMessage(`R1: the model process crashed again (${reason}). It was not restarted.`, "Restart Model Process", "Show Logs").then((choice) => {
@@ -216,6 +239,7 @@ export class ModelProcess implements vscode.Disposable {
                 });
             });
         }
+        if (!this.client) this.setStatus(undefined);
     }
 
     async getStatus(): Promise<ServerStatus> {
@@ -225,9 +249,12 @@ export class ModelProcess implements vscode.Disposable {
         return status;
     }
 
+    /** Sends the engine settings to a running process; a process that is not running gets them when it starts. */
     async configure(): Promise<void> {
-        if (!this.running) return;
-        await this.client!.sendRequest(Methods.configure, this.engineSettings());
+        const client = this.client;
+        if (!client || client.state !== State.Running) return;
+        const status = await client.sendRequest<ServerStatus>(Methods.configure, this.engineSettings());
+        if (this.client === client) this.setStatus(status);
     }
 
     async loadModel(modelPath: string): Promise<LoadModelResult> {
@@ -274,9 +301,9 @@ export class ModelProcess implements vscode.Disposable {
 
     dispose(): void {
         for (const d of this.instanceDisposables) d.dispose();
-        void this.stop();
         this.statusEmitter.dispose();
         this.crashEmitter.dispose();
+        void this.stop();
     }
 }
 

@@ -1,5 +1,5 @@
 // The model's state in the status bar: what is loaded, where it runs, and whether it is thinking.
-// Clicking it opens "R1: Select Model".
+// Clicking it opens "R1: Select Model". Until the first request starts the model process, it says "idle".
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { ServerStatus } from "../shared/lspProtocol";
@@ -14,6 +14,7 @@ export class StatusBar implements vscode.Disposable {
         this.item.show();
     }
 
+    /** `status` undefined: the model process is not started (it starts on first use). */
     update(status: ServerStatus | undefined, configuredModel: string): void {
         const configuredName = configuredModel ? basename(configuredModel).replace(/\.gguf$/i, "") : "";
         const name = status?.model?.name ?? configuredName;
@@ -32,8 +33,11 @@ export class StatusBar implements vscode.Disposable {
                 this.item.text = `$(error) R1: ${name || "error"}`;
                 this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
                 break;
-            default:
+            case "idle":
                 this.item.text = configuredName ? `$(hubot) R1: ${configuredName} (not loaded)` : "$(hubot) R1: select a model";
+                break;
+            default:
+                this.item.text = configuredName ? `$(hubot) R1: ${configuredName} · idle` : "$(hubot) R1: select a model";
         }
         this.item.tooltip = tooltip(status, configuredModel);
     }
@@ -63,6 +67,7 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
     }
     if (status?.error) md.appendMarkdown(`Error: ${status.error}\n\n`);
     if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${(status.rssBytes / 2 ** 20).toFixed(0)} MiB (pid ${status.pid})\n\n`);
+    if (!status) md.appendMarkdown("The model process starts on first use.\n\n");
     md.appendMarkdown("Click to select a model.");
     return md;
 }

@@ -69,9 +69,9 @@ async function withWorkbench(options: WorkbenchOptions, body: (page: Page, workb
 }
 
 describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: unavailable }, () => {
-    test("extension host suite (mocha, real vscode API)", { timeout: 240_000 }, async (t) => {
+    test("extension host suite (mocha, real vscode API)", { timeout: 660_000 }, async (t) => {
         assert.equal(notBuilt, undefined, notBuilt);
-        const r = await runExtensionTests({ timeoutMs: 180_000 });
+        const r = await runExtensionTests({ timeoutMs: 600_000 });
         const tm = r.timings;
         t.diagnostic(`code-server ${tm.codeServerStartMs} ms, workbench ${tm.workbenchMs} ms, suite ${tm.suiteMs} ms, stop ${tm.stopMs} ms, total ${tm.totalMs} ms`);
         const hostLog = () => r.output.filter((l) => !l.startsWith("[code-server]")).slice(-40).join("\n");

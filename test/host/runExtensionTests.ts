@@ -114,7 +114,7 @@ export async function runExtensionTests(options: ExtensionTestsOptions = {}): Pr
                 codeAutomationLog: (type: string, args: unknown) => emit(`[host ${type}] ${formatLogArgs(args)}`)
             }
         });
-        const timeoutMs = options.timeoutMs ?? 120_000;
+        const timeoutMs = options.timeoutMs ?? 600_000;
         const timedOut = new Promise<"timeout">((res) => { watchdog = setTimeout(() => res("timeout"), Math.max(1000, timeoutMs - (Date.now() - t0))); });
         const tWorkbench = Date.now();
         await openWorkbench(browser.page, server.workbenchUrl({ folder: workspace, extensionDevelopmentPath, extensionTestsPath }));

@@ -19,10 +19,10 @@ import { codeForInsertion } from "../../core/answer/codeInsertion";
 import type { ContextRef } from "../../core/chat/conversation";
 import { matchLanguage } from "../../core/answer/languageIds";
 import { checkLink } from "../../core/answer/linkPolicy";
-import { type EditTarget, proposeEdit, type ProposedEdit } from "../../core/edit/proposedEdit";
+import { proposeEdit, type ProposedEdit } from "../../core/edit/proposedEdit";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { normalizeFileHint, pathMatchesHint } from "../../core/chat/fileSearch";
-import { splitLines, wholeLinesRange } from "../../core/edit/textEdit";
+import { type EditTarget, splitLines, wholeLinesRange } from "../../core/edit/textEdit";
 import { relativePath, toRange } from "./chatContext";
 import { proposalScheme, type ProposalReview } from "../review/proposalReview";
 

@@ -19,6 +19,7 @@ import type { IncomingMessage } from "node:http";
 import { basename, dirname } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { formatBytes } from "../core/models/byteSize";
 import { httpGet, ProxyConfigError, ProxyConnectError, resolveProxy, type ProxyEnv } from "./httpRequest";
 
 export interface DownloadFile {
@@ -136,12 +137,6 @@ async function removePart(destination: string): Promise<void> {
     await rm(sidecarPath(destination), { force: true });
 }
 
-function formatSize(n: number): string {
-    if (n < 1e6) return `${n} bytes`;
-    if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-    return `${(n / 1e9).toFixed(2)} GB`;
-}
-
 function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
     if (!value) return undefined;
     if (/^\d+$/.test(value.trim())) return Number(value.trim());
@@ -210,7 +205,7 @@ async function freeBytes(dir: string, probe: NonNullable<DownloadOptions["statfs
 
 function diskFullError(file: string, dir: string, needed: number, free: number): ModelDownloadError {
     return new ModelDownloadError("disk-full", file,
-        `Not enough disk space for ${file}: it needs ${formatSize(needed)} more, ${formatSize(free)} free in ${dir}. ` +
+        `Not enough disk space for ${file}: it needs ${formatBytes(needed)} more, ${formatBytes(free)} free in ${dir}. ` +
         "Free up space, delete models you no longer use (R1: Manage Models), or choose another models folder.");
 }
 
@@ -275,8 +270,8 @@ function networkError(name: string, url: string, cause: unknown, got: number | n
         : err?.code === "ETIMEDOUT" ? "the connection timed out"
         : err?.code === "ECONNRESET" || err?.message === "aborted" || err?.code === "ERR_STREAM_PREMATURE_CLOSE" ? "the connection was closed"
         : err?.message ?? String(cause);
-    const where = got !== null && got > 0 ? ` after ${formatSize(got)}${total ? ` of ${formatSize(total)}` : ""}` : "";
-    const resume = got !== null && got > 0 ? `: it resumes from ${formatSize(got)}` : "";
+    const where = got !== null && got > 0 ? ` after ${formatBytes(got)}${total ? ` of ${formatBytes(total)}` : ""}` : "";
+    const resume = got !== null && got > 0 ? `: it resumes from ${formatBytes(got)}` : "";
     return new ModelDownloadError("network", name,
         `Network error while downloading ${name}${where}: ${what}. Check your connection (and proxy settings such as HTTPS_PROXY), then run the download again${resume}.`,
         { url, cause });
@@ -430,11 +425,11 @@ async function downloadOnce(file: DownloadFile, index: number, meter: ProgressMe
             await pipeline(response, counter, createWriteStream(part, { flags: partBytes > 0 ? "a" : "w" }), { signal: options.signal });
         } catch (e) {
             if (isAbort(e, options.signal)) {
-                throw new ModelDownloadError("aborted", name, `Download of ${name} cancelled. ${formatSize(partBytes + received)} are kept in ${basename(part)}; downloading again resumes from there.`, { url, cause: e });
+                throw new ModelDownloadError("aborted", name, `Download of ${name} cancelled. ${formatBytes(partBytes + received)} are kept in ${basename(part)}; downloading again resumes from there.`, { url, cause: e });
             }
             const code = (e as NodeJS.ErrnoException).code;
             if (code === "ENOSPC" || code === "EDQUOT") {
-                throw new ModelDownloadError("disk-full", name, `The disk filled up while downloading ${name} into ${dirname(file.destination)}. Free some space (or delete models with R1: Manage Models) and download again: it resumes from ${formatSize(partBytes + received)}.`, { url, cause: e });
+                throw new ModelDownloadError("disk-full", name, `The disk filled up while downloading ${name} into ${dirname(file.destination)}. Free some space (or delete models with R1: Manage Models) and download again: it resumes from ${formatBytes(partBytes + received)}.`, { url, cause: e });
             }
             if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
                 throw new ModelDownloadError("file-system", name, `Cannot write ${part}: ${(e as Error).message}. Choose a models folder you can write to.`, { url, cause: e });

@@ -7,7 +7,8 @@ import { type DownloadErrorAction, downloadErrorActions, formatDownloadProgress,
 import { formatBytes } from "../../core/models/byteSize";
 import type { CatalogEntry } from "../../core/models/modelCatalog";
 import { entryLabel } from "../../core/models/modelPicker";
-import { downloadFiles, ModelDownloadError } from "../../platform/modelDownloader";
+import { ModelDownloadError } from "../../platform/downloadErrors";
+import { downloadFiles } from "../../platform/modelDownloader";
 import type { Services } from "../services";
 import { useModelFile } from "./useModel";
 

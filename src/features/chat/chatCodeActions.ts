@@ -93,7 +93,13 @@ export class ChatCodeActions implements vscode.Disposable {
         return shown;
     }
 
-    async run(action: "copy" | "insert" | "apply", code: string, source: AnswerSource): Promise<CodeActionOutcome> {
+    /** Copy / Insert / Apply on code of a reply (`source` undefined: the reply is no longer in the chat). */
+    async run(action: "copy" | "insert" | "apply", code: string, source: AnswerSource | undefined): Promise<CodeActionOutcome> {
+        if (!source) {
+            const message = "That reply is not in the chat any more.";
+            void vscode.window.showWarningMessage(`R1: ${message}`);
+            return { status: "refused", message };
+        }
         if (!source.located) {
             const outcome: CodeActionOutcome = { status: "refused", message: "That code is not part of R1's final answer, so it was not used." };
             this.log.warn(`Chat ${action} refused: the code sent by the view is not in the answer.`);

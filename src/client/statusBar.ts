@@ -2,6 +2,7 @@
 // Clicking it opens "R1: Select Model". Until the first request starts the model process, it says "idle".
 import { basename } from "node:path";
 import * as vscode from "vscode";
+import { formatBytes } from "../core/models/byteSize";
 import type { ServerStatus } from "../shared/lspProtocol";
 
 export class StatusBar implements vscode.Disposable {
@@ -66,7 +67,7 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
         md.appendMarkdown("No model selected.\n\n");
     }
     if (status?.error) md.appendMarkdown(`Error: ${status.error}\n\n`);
-    if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${(status.rssBytes / 2 ** 20).toFixed(0)} MiB (pid ${status.pid})\n\n`);
+    if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${formatBytes(status.rssBytes)} (pid ${status.pid})\n\n`);
     if (!status) md.appendMarkdown("The model process starts on first use.\n\n");
     md.appendMarkdown("Click to select a model.");
     return md;

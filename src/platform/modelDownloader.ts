@@ -12,14 +12,19 @@
 // - Redirects are followed (Hugging Face sends downloads to a CDN); Authorization is dropped when the
 //   redirect leaves the origin. Hugging Face's X-Linked-Etag / X-Linked-Size are used when present.
 // - Proxy: options.proxy, else HTTPS_PROXY / HTTP_PROXY / NO_PROXY (CONNECT tunnel for https).
+// The part file and its sidecar: partialDownload.ts; opening the request (redirects, proxy): downloadRequest.ts;
+// speed and time left: downloadProgress.ts; the errors and their messages: downloadErrors.ts.
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
-import type { IncomingMessage } from "node:http";
+import { mkdir, rename, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { httpGet, ProxyConfigError, ProxyConnectError, resolveProxy, type ProxyEnv } from "./httpRequest";
+import { formatBytes } from "../core/models/byteSize";
+import { diskFullError, httpError, isAbort, ModelDownloadError, networkError } from "./downloadErrors";
+import { ProgressMeter, type ProgressOptions } from "./downloadProgress";
+import { type DownloadRequestOptions, openFollowingRedirects } from "./downloadRequest";
+import { partPath, readSidecar, removePart, type Sidecar, sidecarPath } from "./partialDownload";
 
 export interface DownloadFile {
     url: string;
@@ -33,30 +38,15 @@ export interface DownloadFile {
     sha256?: string | null;
 }
 
-import type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/models/downloadMessages";
 export type { DownloadPhase, DownloadProgressInfo as DownloadProgress } from "../core/models/downloadMessages";
 
-export interface DownloadOptions {
-    signal?: AbortSignal;
-    onProgress?: (progress: DownloadProgress) => void;
-    /** A proxy URL (http://[user:password@]host:port); "" or null: none; undefined: from the environment. */
-    proxy?: string | null;
-    /** Environment for the proxy variables (default process.env). */
-    env?: ProxyEnv;
+export interface DownloadOptions extends DownloadRequestOptions, ProgressOptions {
     /** Extra request headers, e.g. Authorization: Bearer <Hugging Face token>. */
     headers?: Record<string, string>;
-    /** Extra CA certificates (a corporate proxy that inspects TLS). */
-    ca?: string | Buffer | Array<string | Buffer>;
-    /** Default 10. */
-    maxRedirects?: number;
     /** Tries per file for network failures (each resumes). Default 3. */
     maxAttempts?: number;
     /** Wait before the second try; doubles each time. Default 1000 ms. */
     retryDelayMs?: number;
-    /** Socket inactivity limit. Default 60 s. */
-    idleTimeoutMs?: number;
-    /** Minimum time between progress callbacks while downloading. Default 250 ms. */
-    progressIntervalMs?: number;
     /** Use the server's X-Linked-Etag sha256 when the file has none. Default true. */
     useServerChecksum?: boolean;
     /** For tests: free-space probe (default fs.statfs). */
@@ -81,38 +71,7 @@ export interface DownloadResult {
     transferredBytes: number;
 }
 
-export type DownloadErrorCode =
-    | "network" | "not-found" | "unauthorized" | "forbidden" | "rate-limited" | "http" | "too-many-redirects"
-    | "proxy" | "checksum-mismatch" | "size-mismatch" | "remote-changed" | "disk-full" | "aborted" | "file-system";
-
-export class ModelDownloadError extends Error {
-    constructor(
-        readonly code: DownloadErrorCode,
-        /** Base name of the file concerned. */
-        readonly file: string,
-        message: string,
-        readonly details: { url?: string; status?: number; retryAfterSeconds?: number; cause?: unknown } = {}
-    ) {
-        super(message);
-        this.name = "ModelDownloadError";
-    }
-}
-
-interface Sidecar {
-    url: string;
-    etag: string | null;
-    totalBytes: number | null;
-    sha256: string | null;
-}
-
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-export function partPath(destination: string): string {
-    return `${destination}.part`;
-}
-export function sidecarPath(destination: string): string {
-    return `${destination}.part.json`;
-}
 
 async function fileSize(p: string): Promise<number | null> {
     try {
@@ -120,37 +79,6 @@ async function fileSize(p: string): Promise<number | null> {
     } catch {
         return null;
     }
-}
-
-async function readSidecar(p: string): Promise<Sidecar | null> {
-    try {
-        const s = JSON.parse(await readFile(p, "utf8")) as Sidecar;
-        return typeof s.url === "string" ? s : null;
-    } catch {
-        return null;
-    }
-}
-
-async function removePart(destination: string): Promise<void> {
-    await rm(partPath(destination), { force: true });
-    await rm(sidecarPath(destination), { force: true });
-}
-
-function formatSize(n: number): string {
-    if (n < 1e6) return `${n} bytes`;
-    if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-    return `${(n / 1e9).toFixed(2)} GB`;
-}
-
-function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-    if (!value) return undefined;
-    if (/^\d+$/.test(value.trim())) return Number(value.trim());
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : Math.max(0, Math.round((t - now) / 1000));
-}
-
-function isAbort(e: unknown, signal?: AbortSignal): boolean {
-    return (signal?.aborted ?? false) || (e as Error)?.name === "AbortError" || (e as { code?: string })?.code === "ABORT_ERR";
 }
 
 function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
@@ -168,140 +96,10 @@ function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
     });
 }
 
-class ProgressMeter {
-    private samples: Array<{ t: number; bytes: number }> = [];
-    private lastEmit = 0;
-    private readonly learned = new Set<number>();
-    completedBytes = 0;
-    transferred = 0;
-    constructor(private readonly options: DownloadOptions, readonly fileCount: number, public totalBytes: number | null) {}
-
-    /** The server told the real size of file `index`: replace the assumed one in the total (once). */
-    learnTotal(index: number, total: number, assumed: number | null): void {
-        if (this.learned.has(index) || this.totalBytes === null || assumed === null) return;
-        this.learned.add(index);
-        this.totalBytes += total - assumed;
-    }
-
-    emit(phase: DownloadPhase, fileIndex: number, file: string, fileBytes: number, fileTotal: number | null, force = false): void {
-        const now = Date.now();
-        this.samples.push({ t: now, bytes: this.transferred });
-        while (this.samples.length > 2 && now - this.samples[0].t > 5000) this.samples.shift();
-        if (!this.options.onProgress) return;
-        if (!force && now - this.lastEmit < (this.options.progressIntervalMs ?? 250)) return;
-        this.lastEmit = now;
-        const first = this.samples[0];
-        const dt = (now - first.t) / 1000;
-        const bytesPerSecond = dt > 0 ? (this.transferred - first.bytes) / dt : 0;
-        const bytes = this.completedBytes + fileBytes;
-        const etaSeconds = this.totalBytes !== null && bytesPerSecond > 0 ? Math.max(0, (this.totalBytes - bytes) / bytesPerSecond) : null;
-        this.options.onProgress({
-            phase, fileIndex, fileCount: this.fileCount, file, fileBytes, fileTotalBytes: fileTotal, bytes,
-            totalBytes: this.totalBytes, bytesPerSecond, etaSeconds
-        });
-    }
-}
-
 /** Free bytes on the file system holding `dir`. */
 async function freeBytes(dir: string, probe: NonNullable<DownloadOptions["statfs"]>): Promise<number> {
     const s = await probe(dir);
     return Number(s.bavail) * Number(s.bsize);
-}
-
-function diskFullError(file: string, dir: string, needed: number, free: number): ModelDownloadError {
-    return new ModelDownloadError("disk-full", file,
-        `Not enough disk space for ${file}: it needs ${formatSize(needed)} more, ${formatSize(free)} free in ${dir}. ` +
-        "Free up space, delete models you no longer use (R1: Manage Models), or choose another models folder.");
-}
-
-interface Opened {
-    response: IncomingMessage;
-    finalUrl: URL;
-    linkedEtag: string | null;
-    linkedSize: number | null;
-}
-
-/** GET with redirects; returns the first non-redirect response. */
-async function openFollowingRedirects(file: DownloadFile, headers: Record<string, string>, options: DownloadOptions): Promise<Opened> {
-    const name = basename(file.destination);
-    let url = new URL(file.url);
-    const origin = url.origin;
-    let linkedEtag: string | null = null;
-    let linkedSize: number | null = null;
-    const maxRedirects = options.maxRedirects ?? 10;
-    for (let hop = 0; ; hop++) {
-        let proxy: URL | null;
-        try {
-            proxy = resolveProxy(url, options.proxy, options.env ?? process.env);
-        } catch (e) {
-            throw new ModelDownloadError("proxy", name, `${(e as Error).message} (downloading ${name})`, { url: url.href, cause: e });
-        }
-        const sent = { ...headers };
-        if (url.origin !== origin) {
-            for (const k of Object.keys(sent)) if (k.toLowerCase() === "authorization") delete sent[k];
-        }
-        let response: IncomingMessage;
-        try {
-            ({ response } = await httpGet(url, { headers: sent, proxy, ca: options.ca, signal: options.signal, timeoutMs: options.idleTimeoutMs ?? 60_000 }));
-        } catch (e) {
-            if (isAbort(e, options.signal)) throw e;
-            if (e instanceof ProxyConnectError || e instanceof ProxyConfigError) {
-                throw new ModelDownloadError("proxy", name, `Cannot download ${name}: ${e.message} Check the proxy setting or the HTTPS_PROXY variable.`,
-                    { url: url.href, status: e instanceof ProxyConnectError ? e.statusCode : undefined, cause: e });
-            }
-            throw networkError(name, url.href, e, null, null);
-        }
-        const le = response.headers["x-linked-etag"];
-        if (typeof le === "string") linkedEtag = le.replace(/^W\//, "").replace(/"/g, "");
-        const ls = response.headers["x-linked-size"];
-        if (typeof ls === "string" && /^\d+$/.test(ls)) linkedSize = Number(ls);
-        const status = response.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status) && response.headers.location) {
-            response.resume();
-            if (hop >= maxRedirects) {
-                throw new ModelDownloadError("too-many-redirects", name, `Downloading ${name} was redirected more than ${maxRedirects} times (last ${url.href}). The server or a proxy is misconfigured; try again later.`, { url: url.href });
-            }
-            url = new URL(response.headers.location, url);
-            continue;
-        }
-        return { response, finalUrl: url, linkedEtag, linkedSize };
-    }
-}
-
-function networkError(name: string, url: string, cause: unknown, got: number | null, total: number | null): ModelDownloadError {
-    const err = cause as NodeJS.ErrnoException;
-    const what = err?.code === "ENOTFOUND" ? `cannot resolve ${new URL(url).hostname}`
-        : err?.code === "ECONNREFUSED" ? `connection refused by ${new URL(url).host}`
-        : err?.code === "ETIMEDOUT" ? "the connection timed out"
-        : err?.code === "ECONNRESET" || err?.message === "aborted" || err?.code === "ERR_STREAM_PREMATURE_CLOSE" ? "the connection was closed"
-        : err?.message ?? String(cause);
-    const where = got !== null && got > 0 ? ` after ${formatSize(got)}${total ? ` of ${formatSize(total)}` : ""}` : "";
-    const resume = got !== null && got > 0 ? `: it resumes from ${formatSize(got)}` : "";
-    return new ModelDownloadError("network", name,
-        `Network error while downloading ${name}${where}: ${what}. Check your connection (and proxy settings such as HTTPS_PROXY), then run the download again${resume}.`,
-        { url, cause });
-}
-
-function httpError(name: string, url: string, response: IncomingMessage): ModelDownloadError {
-    const status = response.statusCode ?? 0;
-    const details = { url, status };
-    switch (status) {
-        case 404:
-            return new ModelDownloadError("not-found", name, `${name} was not found (HTTP 404 from ${new URL(url).host}). The publisher may have renamed or removed it: update the extension, or choose another quantization.`, details);
-        case 401:
-            return new ModelDownloadError("unauthorized", name, `Downloading ${name} needs you to sign in (HTTP 401). Set a Hugging Face access token (HF_TOKEN), or choose a model that is not gated.`, details);
-        case 403:
-            return new ModelDownloadError("forbidden", name, `Access to ${name} was refused (HTTP 403). If the repository is gated, accept its terms on huggingface.co and set an access token; otherwise check that your network or proxy allows huggingface.co.`, details);
-        case 407:
-            return new ModelDownloadError("proxy", name, `The proxy refused to fetch ${name} without credentials (HTTP 407). Put them in the proxy URL (http://user:password@host:port) or the HTTPS_PROXY variable.`, details);
-        case 429: {
-            const retryAfterSeconds = parseRetryAfter(response.headers["retry-after"] as string | undefined);
-            const wait = retryAfterSeconds !== undefined ? `in ${retryAfterSeconds} s (the server's Retry-After)` : "in a few minutes";
-            return new ModelDownloadError("rate-limited", name, `Too many requests: the server is rate-limiting downloads of ${name} (HTTP 429). Try again ${wait}; signing in with a Hugging Face token raises the limit. The download resumes where it stopped.`, { ...details, retryAfterSeconds });
-        }
-        default:
-            return new ModelDownloadError("http", name, `Downloading ${name} failed with HTTP ${status}${response.statusMessage ? ` ${response.statusMessage}` : ""} from ${new URL(url).host}. ${status >= 500 ? "The server has a problem; try again later" : "Check the URL"}; the download resumes where it stopped.`, details);
-    }
 }
 
 function parseContentRange(v: string | undefined): { start: number; end: number; total: number | null } | null {
@@ -341,7 +139,7 @@ async function downloadOnce(file: DownloadFile, index: number, meter: ProgressMe
         headers.Range = `bytes=${partBytes}-`;
         if (sidecar?.etag) headers["If-Range"] = sidecar.etag;
     }
-    const opened = await openFollowingRedirects(file, headers, options);
+    const opened = await openFollowingRedirects(file.url, name, headers, options);
     const { response } = opened;
     const status = response.statusCode ?? 0;
     const url = opened.finalUrl.href;
@@ -430,11 +228,11 @@ async function downloadOnce(file: DownloadFile, index: number, meter: ProgressMe
             await pipeline(response, counter, createWriteStream(part, { flags: partBytes > 0 ? "a" : "w" }), { signal: options.signal });
         } catch (e) {
             if (isAbort(e, options.signal)) {
-                throw new ModelDownloadError("aborted", name, `Download of ${name} cancelled. ${formatSize(partBytes + received)} are kept in ${basename(part)}; downloading again resumes from there.`, { url, cause: e });
+                throw new ModelDownloadError("aborted", name, `Download of ${name} cancelled. ${formatBytes(partBytes + received)} are kept in ${basename(part)}; downloading again resumes from there.`, { url, cause: e });
             }
             const code = (e as NodeJS.ErrnoException).code;
             if (code === "ENOSPC" || code === "EDQUOT") {
-                throw new ModelDownloadError("disk-full", name, `The disk filled up while downloading ${name} into ${dirname(file.destination)}. Free some space (or delete models with R1: Manage Models) and download again: it resumes from ${formatSize(partBytes + received)}.`, { url, cause: e });
+                throw new ModelDownloadError("disk-full", name, `The disk filled up while downloading ${name} into ${dirname(file.destination)}. Free some space (or delete models with R1: Manage Models) and download again: it resumes from ${formatBytes(partBytes + received)}.`, { url, cause: e });
             }
             if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
                 throw new ModelDownloadError("file-system", name, `Cannot write ${part}: ${(e as Error).message}. Choose a models folder you can write to.`, { url, cause: e });

@@ -5,7 +5,8 @@ import type { Dirent } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { type Catalog, type CatalogEntry, findEntryByFile, splitPartOf } from "../core/models/modelCatalog";
-import { type DownloadFile, type DownloadOptions, type DownloadResult, downloadFiles, partPath, sidecarPath } from "./modelDownloader";
+import { type DownloadFile, type DownloadOptions, type DownloadResult, downloadFiles } from "./modelDownloader";
+import { partPath, sidecarPath } from "./partialDownload";
 
 /** <global storage>/models: pass ExtensionContext.globalStorageUri.fsPath. */
 export function defaultModelsDir(globalStoragePath: string): string {

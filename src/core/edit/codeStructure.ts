@@ -1,9 +1,11 @@
 // Finds function, method and class definitions in source text without a parser: a header line recognised
 // by pattern, its extent by brace matching (C-like languages) or by indentation (Python, and any header
-// whose body has no braces). Good enough to map "the model rewrote this whole function" onto the document.
+// whose body has no braces). Good enough to map "the model rewrote this whole function" onto the document,
+// and to find the function around a line (Explain Code, the fix prompt).
 
 import { indentWidth } from "./indentation";
 import { normalizeLanguage } from "../answer/languageIds";
+import { splitLines, type TextRange, wholeLinesRange } from "./textEdit";
 
 export type DefinitionKind = "function" | "class";
 
@@ -193,4 +195,11 @@ export function findEnclosingDefinition(
         if (!best || d.endLine - d.headerLine <= best.endLine - best.headerLine) best = d;
     }
     return best;
+}
+
+/** The definition a target line lies in (for callers that want to send the model the whole function). */
+export function enclosingFunctionRange(documentText: string, line: number, languageId: string): TextRange | undefined {
+    const lines = splitLines(documentText);
+    const d = findEnclosingDefinition(lines, line, languageId, "function") ?? findEnclosingDefinition(lines, line, languageId);
+    return d ? wholeLinesRange(lines, d.leadingLine, d.endLine) : undefined;
 }

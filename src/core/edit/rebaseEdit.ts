@@ -2,7 +2,7 @@
 // may have typed while the model was thinking. The edit moves only when every line it touches is still there,
 // unchanged and contiguous; otherwise it is refused with a reason. It is never applied to shifted text.
 
-import { diffLines, type DiffOp } from "./lineDiff";
+import { diffLines, type DiffOp } from "../diff/lineDiff";
 import { splitLines, type TextEdit } from "./textEdit";
 
 export type RebaseResult =

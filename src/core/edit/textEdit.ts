@@ -17,6 +17,18 @@ export interface TextEdit {
     newText: string;
 }
 
+export type EditTargetKind = "selection" | "lines" | "function" | "file";
+
+/** The part of a document an edit is asked for. */
+export interface EditTarget {
+    /**
+     * selection: the user's selection; lines: diagnostic line(s); function: the function's full range (e.g. a
+     * document symbol); file: the whole document.
+     */
+    kind: EditTargetKind;
+    range: TextRange;
+}
+
 export type Eol = "\n" | "\r\n";
 
 /** The line break a document mostly uses ("\n" when it has none). */

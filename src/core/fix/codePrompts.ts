@@ -12,8 +12,7 @@
 
 import { findEnclosingDefinition } from "../edit/codeStructure";
 import { type DiagnosticInfo, describeDiagnostic, diagnosticLabel, isProblem, linesLabel } from "./diagnosticInfo";
-import type { EditTarget } from "../edit/proposedEdit";
-import { splitLines, type TextRange, wholeLinesRange } from "../edit/textEdit";
+import { type EditTarget, splitLines, type TextRange, wholeLinesRange } from "../edit/textEdit";
 
 /** A file is sent whole up to this size; larger files are sent as an excerpt around the code in question. */
 export const WHOLE_FILE_MAX_LINES = 300;

@@ -1,6 +1,6 @@
 // The words of a model download: the progress line (bytes, speed, time left), and which buttons an error
 // gets. Pure: src/features/downloadModel.ts shows them.
-import { formatBytes } from "./modelCatalog";
+import { formatBytes } from "./byteSize";
 
 export type DownloadPhase = "connecting" | "hashing" | "downloading" | "verifying" | "done";
 

@@ -3,10 +3,10 @@
 // recommended entry marked, the 671B models shown as needing a serving engine, then "Use a GGUF file on
 // disk…". Pure: the feature (src/features/selectModel.ts) turns these items into a vscode QuickPick.
 import type { MachineReport } from "../../shared/lspProtocol";
-import {
-    type CatalogEntry, type EntryEvaluation, estimateMemory, formatBytes, formatParameters, type MachineInfo, type MemoryBudget,
-    memoryBudgets, type Recommendation, recommend
-} from "./modelCatalog";
+import { formatBytes } from "./byteSize";
+import { estimateMemory } from "./memoryEstimate";
+import { type CatalogEntry, formatParameters } from "./modelCatalog";
+import { type EntryEvaluation, type MachineInfo, type MemoryBudget, memoryBudgets, type Recommendation, recommend } from "./modelRecommendation";
 
 // ---------------------------------------------------------------------------------------------
 // The machine

@@ -1,7 +1,7 @@
 // How "R1: Manage Models" describes each model in the models folder, and what it offers for it: use it,
 // resume or cancel its download, delete it (never the active model without unloading it first, never a
 // download in progress). Pure: src/features/manageModels.ts shows it.
-import { formatBytes } from "./modelCatalog";
+import { formatBytes } from "./byteSize";
 import { entryLabel, type StoredModelInfo } from "./modelPicker";
 
 export type StoredModelAction = "use" | "resume" | "cancel-download" | "delete";

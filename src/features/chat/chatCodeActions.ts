@@ -19,10 +19,10 @@ import { codeForInsertion } from "../../core/answer/codeInsertion";
 import type { ContextRef } from "../../core/chat/conversation";
 import { matchLanguage } from "../../core/answer/languageIds";
 import { checkLink } from "../../core/answer/linkPolicy";
-import { type EditTarget, proposeEdit, type ProposedEdit } from "../../core/edit/proposedEdit";
+import { proposeEdit, type ProposedEdit } from "../../core/edit/proposedEdit";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { normalizeFileHint, pathMatchesHint } from "../../core/chat/fileSearch";
-import { splitLines, wholeLinesRange } from "../../core/edit/textEdit";
+import { type EditTarget, splitLines, wholeLinesRange } from "../../core/edit/textEdit";
 import { relativePath, toRange } from "./chatContext";
 import { proposalScheme, type ProposalReview } from "../review/proposalReview";
 
@@ -93,7 +93,13 @@ export class ChatCodeActions implements vscode.Disposable {
         return shown;
     }
 
-    async run(action: "copy" | "insert" | "apply", code: string, source: AnswerSource): Promise<CodeActionOutcome> {
+    /** Copy / Insert / Apply on code of a reply (`source` undefined: the reply is no longer in the chat). */
+    async run(action: "copy" | "insert" | "apply", code: string, source: AnswerSource | undefined): Promise<CodeActionOutcome> {
+        if (!source) {
+            const message = "That reply is not in the chat any more.";
+            void vscode.window.showWarningMessage(`R1: ${message}`);
+            return { status: "refused", message };
+        }
         if (!source.located) {
             const outcome: CodeActionOutcome = { status: "refused", message: "That code is not part of R1's final answer, so it was not used." };
             this.log.warn(`Chat ${action} refused: the code sent by the view is not in the answer.`);

@@ -99,6 +99,37 @@ export class AttachedContext implements vscode.Disposable {
         return this.addFile(uri);
     }
 
+    /** Attaches a workspace file the user chose (`@` completion); one that cannot be read as text gets a warning. */
+    async addChosenFile(path: string): Promise<ContextChip | undefined> {
+        try {
+            return await this.addWorkspaceFile(path);
+        } catch (error) {
+            void vscode.window.showWarningMessage(`R1: ${path} cannot be attached: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+    }
+
+    /** "Attach" in the prompt box: the selection, the current file, or any workspace file, from a quick pick. */
+    async pick(): Promise<ContextChip | undefined> {
+        const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+        type Item = vscode.QuickPickItem & { run: () => Promise<ContextChip | undefined> };
+        const items: Item[] = [];
+        if (editor && !editor.selection.isEmpty) {
+            const s = editor.selection;
+            items.push({ label: "$(selection) Selection", description: `${relativePath(editor.document.uri)}:${s.start.line + 1}-${s.end.line + 1}`, run: async () => this.addSelection(editor) });
+        }
+        if (editor) items.push({ label: "$(file) Current File", description: relativePath(editor.document.uri), run: async () => this.addDocument(editor.document) });
+        items.push({
+            label: "$(search) File from the Workspace…", run: async () => {
+                const files = await this.suggestFiles("", 5000);
+                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: f.name, description: f.folder, path: f.path })), { placeHolder: "Attach a file to the chat", matchOnDescription: true });
+                return file ? this.addWorkspaceFile(file.path) : undefined;
+            }
+        });
+        const choice = await vscode.window.showQuickPick(items, { placeHolder: "Attach code to the next message" });
+        return choice?.run();
+    }
+
     remove(id: string): boolean {
         const before = this.items.length;
         this.items = this.items.filter((i) => i.id !== id);
@@ -181,6 +212,12 @@ export class AttachedContext implements vscode.Disposable {
     dispose(): void {
         this.changed.dispose();
     }
+}
+
+/** A range of a document (the code a quick fix or Explain Code is about), with its language when it is open. */
+export function selectionRef(uri: vscode.Uri, range: vscode.Range): ContextRef {
+    const languageId = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.languageId ?? "plaintext";
+    return { kind: "selection", uri: uri.toString(), path: relativePath(uri), languageId, range: fromRange(range) };
 }
 
 /** Workspace-relative path with "/" (the full path outside the workspace). */

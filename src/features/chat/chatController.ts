@@ -6,69 +6,37 @@
 //               earlier exchanges, answers only (core/conversation); the reply streams into every webview
 //   Stop        cancels the request (the model process returns the partial thought, which stays)
 //   Regenerate  the last chat turn again, from the same request
-//   New Chat    the current chat goes to the history list (workspaceState, bounded: chatHistoryStore)
+//   New Chat    the current chat goes to the history list (workspaceState, bounded: chatHistoryStore); the history
+//               commands and their quick pick are chatHistoryCommands'
 //   external    quick fixes and Explain Code show as turns of the current chat (TurnRenderer)
+// The webviews connected are chatSurfaces'; the messages that draw turns are turnMessages'.
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
 import { locateAnswerCode } from "../../core/answer/answerCode";
-import { timeAgo } from "../../core/chat/timeAgo";
 import { buildChatPrompt, contextCharBudget } from "../../core/chat/chatPrompt";
+import type { ChatSummary } from "../../core/chat/chatHistory";
 import {
     addTurn, contextFor, type ContextRef, type Conversation, type ConversationTurn, createConversation, failTurn, findTurn, finishTurn,
-    interruptRunningTurns, isEmptyConversation, regenerableTurn, removeTurn, requestTurns, type TurnKind
+    interruptRunningTurns, isEmptyConversation, regenerableTurn, removeTurn, requestTurns
 } from "../../core/chat/conversation";
-import type { ReasonNotice, ReasonProgress, ReasonResult, ReasonStats, ThoughtState } from "../../shared/lspProtocol";
-import type { ContextChip, HostToWebview, WebviewToHost } from "../../shared/webviewProtocol";
+import type { ReasonNotice, ReasonProgress, ReasonResult } from "../../shared/lspProtocol";
+import type { HostToWebview, WebviewToHost } from "../../shared/webviewProtocol";
 import { ChatCodeActions, type CodeActionOutcome, type LinkOutcome } from "./chatCodeActions";
-import { AttachedContext, chipFor, relativePath } from "./chatContext";
+import { AttachedContext, selectionRef } from "./chatContext";
+import { type ChatHistoryOwner, showChatHistory } from "./chatHistoryCommands";
 import { ChatHistoryStore } from "./chatHistoryStore";
-import { chatModel, modelDisplayName } from "./chatModel";
+import { chatModel, modelDisplayName, modelStatusMessage } from "./chatModel";
+import { type ChatConnection, ChatSurfaces, type Surface } from "./chatSurfaces";
+import { addProgress, conversationMessages, type LiveTurn, newLiveTurn, replyOf, startedMessage, withHostNotices, zeroStats } from "./turnMessages";
 import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "../reasoning/reasoningDisplay";
 import type { Services } from "../services";
 
-/** A connected webview (or a test standing in for one). */
-export interface ChatConnection extends vscode.Disposable {
-    /** Handles one message from the webview; resolves with what it did (for tests). */
-    handle(message: WebviewToHost): Promise<unknown>;
-}
-
-interface Surface {
-    post(message: HostToWebview): void;
-    ready: boolean;
-}
-
-/** A turn whose reply is streaming: what arrived so far (to redraw it in a webview that loads meanwhile). */
-interface LiveTurn {
-    conversation: Conversation;
-    kind: TurnKind;
-    thought: string;
-    answer: string;
-    thoughtState: ThoughtState;
-    stats: ReasonStats;
-    notices: ReasonNotice[];
-}
-
-const zeroStats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
-
-function noticeKey(n: ReasonNotice): string {
-    return JSON.stringify(n);
-}
-
-/** A turn that ended without a result, as a result (what the webview draws for it). */
-function emptyResult(turn: ConversationTurn): ReasonResult {
-    return { reasoning: "", answer: "", thoughtState: "none", stopReason: "error", stats: { ...zeroStats }, notices: [], model: turn.model ?? "" };
-}
-
-function turnChips(turn: ConversationTurn): ContextChip[] {
-    return turn.context.map((ref, i) => chipFor(`${turn.id}:${i}`, ref));
-}
-
-export class ChatController implements TurnRenderer, vscode.Disposable {
+export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Disposable {
     readonly context = new AttachedContext();
     private readonly store: ChatHistoryStore;
     private conversation: Conversation;
-    private readonly surfaces = new Set<Surface>();
+    private readonly surfaces: ChatSurfaces;
     private readonly live = new Map<string, LiveTurn>();
     /** Turn id → the text each attached document had when the turn was sent (the base an Apply is rebased from). */
     private readonly baseTexts = new Map<string, ReadonlyMap<string, string>>();
@@ -79,6 +47,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
 
     constructor(private readonly services: Services, state: vscode.Memento = services.context.workspaceState) {
         this.store = new ChatHistoryStore(state);
+        this.surfaces = new ChatSurfaces((message, surface) => this.handle(message, surface), services.log);
         const saved = this.store.currentId ? this.store.get(this.store.currentId) : undefined;
         if (saved) {
             this.conversation = structuredClone(saved);
@@ -90,7 +59,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         this.disposables.push(
             this.context,
             this.actions,
-            this.context.onDidChange(() => this.post({ type: "context", items: this.context.chips() })),
+            this.context.onDidChange(() => this.surfaces.post({ type: "context", items: this.context.chips() })),
             services.modelProcess.onStatus(() => this.postStatus()),
             vscode.workspace.onDidChangeConfiguration((e) => {
                 if (e.affectsConfiguration("r1.modelPath")) this.postStatus();
@@ -105,41 +74,26 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         return this.conversation;
     }
 
-    /** Whether a reply is being generated (a chat request or a code action shown in the chat). */
-    get isBusy(): boolean {
-        return this.busy;
+    /** The earlier chats, newest first (the history quick pick). */
+    historyList(): ChatSummary[] {
+        return this.store.list();
     }
 
     // ---- webviews ---------------------------------------------------------------------------------------
 
     /** Connects a webview: it gets the whole conversation when it says "ready", then every change. */
     attach(webview: vscode.Webview): vscode.Disposable {
-        const connection = this.connect((m) => void webview.postMessage(m).then(undefined, () => undefined));
-        const sub = webview.onDidReceiveMessage((m: WebviewToHost) => {
-            void connection.handle(m).catch((error: unknown) => this.services.log.error(`Chat: ${String(error instanceof Error ? error.stack ?? error.message : error)}`));
-        });
-        return vscode.Disposable.from(sub, connection);
+        return this.surfaces.attach(webview);
     }
 
     /** Connects anything that draws the chat (a webview, or a test recording the messages). */
     connect(post: (message: HostToWebview) => void): ChatConnection {
-        const surface: Surface = { post, ready: false };
-        this.surfaces.add(surface);
-        return {
-            handle: (message) => this.handle(message, surface),
-            dispose: () => {
-                this.surfaces.delete(surface);
-            }
-        };
-    }
-
-    private post(message: HostToWebview): void {
-        for (const s of this.surfaces) if (s.ready) s.post(message);
+        return this.surfaces.connect(post);
     }
 
     /** A message about a turn, drawn only where that turn's conversation is shown. */
     private postTurn(conversation: Conversation, message: HostToWebview): void {
-        if (conversation === this.conversation) this.post(message);
+        if (conversation === this.conversation) this.surfaces.post(message);
     }
 
     private async handle(message: WebviewToHost, surface: Surface): Promise<unknown> {
@@ -159,9 +113,9 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
             case "openChat":
                 return this.openChat(message.id);
             case "showHistory":
-                return this.showHistory();
+                return showChatHistory(this);
             case "attach":
-                return this.pickContext();
+                return this.context.pick();
             case "removeContext":
                 return this.context.remove(message.id);
             case "queryFiles": {
@@ -170,12 +124,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
                 return items;
             }
             case "addFile":
-                try {
-                    return await this.context.addWorkspaceFile(message.path);
-                } catch (error) {
-                    void vscode.window.showWarningMessage(`R1: ${message.path} cannot be attached: ${error instanceof Error ? error.message : String(error)}`);
-                    return undefined;
-                }
+                return this.context.addChosenFile(message.path);
             case "selectModel":
                 return vscode.commands.executeCommand("r1.selectModel");
             case "codeAction":
@@ -188,58 +137,27 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     /** Draws everything in a webview that (re)loaded. */
     private replay(surface: Surface): void {
         surface.post({ type: "clear" });
-        for (const turn of this.conversation.turns) {
-            const live = this.live.get(turn.id);
-            if (live) {
-                surface.post(this.startedMessage(turn));
-                surface.post({ type: "progress", id: turn.id, progress: { thought: live.thought, answer: live.answer, thoughtState: live.thoughtState, stats: live.stats, notices: live.notices } });
-            } else {
-                surface.post({
-                    type: "turnRestored", id: turn.id, prompt: turn.prompt, result: turn.result ?? emptyResult(turn), thoughtBudget: turn.thoughtBudget,
-                    kind: turn.kind, context: turnChips(turn), ...(turn.error !== undefined ? { error: turn.error } : {})
-                });
-            }
-        }
+        for (const message of conversationMessages(this.conversation, this.live)) surface.post(message);
         surface.post({ type: "context", items: this.context.chips() });
         surface.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
-        surface.post(this.statusMessage());
+        surface.post(modelStatusMessage(this.services));
         surface.post({ type: "busy", busy: this.busy });
     }
 
-    private startedMessage(turn: ConversationTurn): HostToWebview {
-        return {
-            type: "turnStarted", id: turn.id, prompt: turn.prompt, thoughtBudget: turn.thoughtBudget, kind: turn.kind, context: turnChips(turn),
-            ...(turn.model ? { model: turn.model } : {})
-        };
-    }
-
-    private statusMessage(): HostToWebview {
-        const { modelProcess, config } = this.services;
-        const status = modelProcess.status;
-        const path = config.modelPath;
-        const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;
-        const text = !model ? "No model selected"
-            : status?.state === "loading" ? "Loading model…"
-            : status?.state === "generating" ? "Thinking…"
-            : status?.state === "error" ? (status.error ?? "Error")
-            : status?.model && status.model.path === path ? "Ready" : "Loads on first use";
-        return model ? { type: "status", text, model } : { type: "status", text };
-    }
-
     private postStatus(): void {
-        this.post(this.statusMessage());
+        this.surfaces.post(modelStatusMessage(this.services));
     }
 
     private updateBusy(): void {
         const busy = this.chatRun !== undefined || [...this.live.values()].some((l) => l.conversation === this.conversation);
         if (busy === this.busy) return;
         this.busy = busy;
-        this.post({ type: "busy", busy });
+        this.surfaces.post({ type: "busy", busy });
     }
 
     private async persist(conversation: Conversation = this.conversation): Promise<void> {
         await this.store.save(conversation, this.conversation.id);
-        this.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
+        this.surfaces.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
     }
 
     /** Resolves when the history is written (tests; a reload right after a reply). */
@@ -251,8 +169,8 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
 
     private beginTurn(conversation: Conversation, turn: ConversationTurn): void {
         addTurn(conversation, turn);
-        this.live.set(turn.id, { conversation, kind: turn.kind, thought: "", answer: "", thoughtState: "none", stats: { ...zeroStats }, notices: [] });
-        this.postTurn(conversation, this.startedMessage(turn));
+        this.live.set(turn.id, newLiveTurn(conversation, turn.kind));
+        this.postTurn(conversation, startedMessage(turn));
         this.updateBusy();
         void this.persist(conversation);
     }
@@ -260,12 +178,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     private progress(id: string, progress: ReasonProgress): void {
         const live = this.live.get(id);
         if (!live) return;
-        if (progress.answerRetracted) live.answer = "";
-        live.thought += progress.thought ?? "";
-        live.answer += progress.answer ?? "";
-        live.thoughtState = progress.thoughtState;
-        live.stats = progress.stats;
-        for (const n of progress.notices ?? []) if (!live.notices.some((m) => noticeKey(m) === noticeKey(n))) live.notices.push(n);
+        addProgress(live, progress);
         this.postTurn(live.conversation, { type: "progress", id, progress });
     }
 
@@ -274,8 +187,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         if (!live) return;
         this.live.delete(id);
         // Notices the host added (a model chosen for the user, code cut to fit) stay with the turn.
-        const keys = new Set(result.notices.map(noticeKey));
-        const merged: ReasonResult = { ...result, notices: [...live.notices.filter((n) => !keys.has(noticeKey(n))), ...result.notices] };
+        const merged = withHostNotices(live, result);
         finishTurn(live.conversation, id, merged, Date.now());
         this.postTurn(live.conversation, { type: "turnFinished", id, result: merged });
         this.updateBusy();
@@ -295,10 +207,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     /** A request started elsewhere (a quick fix, Explain Code), shown as a turn of the current chat. */
     startTurn(info: ExternalTurnInfo): ExternalTurn {
         const id = randomUUID();
-        const context: ContextRef[] = info.source ? [{
-            kind: "selection", uri: info.source.uri.toString(), path: relativePath(info.source.uri), languageId: languageOf(info.source.uri),
-            range: { start: { line: info.source.range.start.line, character: info.source.range.start.character }, end: { line: info.source.range.end.line, character: info.source.range.end.character } }
-        }] : [];
+        const context: ContextRef[] = info.source ? [selectionRef(info.source.uri, info.source.range)] : [];
         const { config } = this.services;
         const turn: ConversationTurn = {
             id, kind: info.kind, prompt: info.title, request: info.prompt, context, thoughtBudget: config.thinkingBudget(info.kind),
@@ -325,9 +234,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
             return;
         }
         // Claimed now, so that a second Enter while the files are read does not send twice.
-        const cts = new vscode.CancellationTokenSource();
-        this.chatRun = { turnId: undefined, cts };
-        try {
+        await this.asChatRun(async (cts) => {
             const resolved = await this.context.resolve();
             this.context.clear();
             const { config } = this.services;
@@ -335,6 +242,15 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
             const built = buildChatPrompt(prompt, resolved.codes, { maxContextChars });
             const notices: ReasonNotice[] = [...resolved.problems, ...built.notes].map((message) => ({ kind: "info", message }));
             await this.runChatTurn({ prompt, request: built.text, refs: resolved.refs, baseTexts: resolved.baseTexts, notices }, cts);
+        });
+    }
+
+    /** Runs `run` as the chat's one request (Stop cancels its token); the chat is free again when it ends. */
+    private async asChatRun<T>(run: (cts: vscode.CancellationTokenSource) => Promise<T>): Promise<T> {
+        const cts = new vscode.CancellationTokenSource();
+        this.chatRun = { turnId: undefined, cts };
+        try {
+            return await run(cts);
         } finally {
             if (this.chatRun?.cts === cts) this.chatRun = undefined;
             cts.dispose();
@@ -396,20 +312,14 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         const conversation = this.conversation;
         const turn = regenerableTurn(conversation);
         if (!turn || turn.id !== id) return false;
-        const cts = new vscode.CancellationTokenSource();
-        this.chatRun = { turnId: undefined, cts };
-        try {
+        return this.asChatRun(async (cts) => {
             removeTurn(conversation, id);
             const baseTexts = this.baseTexts.get(id) ?? new Map<string, string>();
             this.baseTexts.delete(id);
             this.postTurn(conversation, { type: "turnRemoved", id });
             await this.runChatTurn({ prompt: turn.prompt, request: turn.request, refs: turn.context, baseTexts, notices: [] }, cts);
             return true;
-        } finally {
-            if (this.chatRun?.cts === cts) this.chatRun = undefined;
-            cts.dispose();
-            this.updateBusy();
-        }
+        });
     }
 
     /** Starts an empty chat; the current one stays in the history (a reply being generated is stopped). */
@@ -440,7 +350,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     }
 
     private showConversation(): void {
-        for (const s of this.surfaces) if (s.ready) this.replay(s);
+        for (const s of this.surfaces.ready()) this.replay(s);
         this.updateBusy();
         void this.persist();
     }
@@ -455,65 +365,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
             return;
         }
         await this.store.delete(id);
-        this.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
-    }
-
-    /** The history list: a quick pick of the earlier chats, newest first, with a delete button each. */
-    async showHistory(): Promise<void> {
-        type Item = vscode.QuickPickItem & { id: string };
-        const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete Chat" };
-        const items = (): Item[] => this.store.list().map((c) => ({
-            id: c.id,
-            label: c.title,
-            description: `${c.turns} ${c.turns === 1 ? "turn" : "turns"} · ${timeAgo(c.updatedAt)}${c.id === this.conversation.id ? " · shown now" : ""}`,
-            iconPath: new vscode.ThemeIcon(c.id === this.conversation.id ? "comment-discussion" : "comment"),
-            buttons: [deleteButton]
-        }));
-        if (items().length === 0) {
-            void vscode.window.showInformationMessage("R1: there are no earlier chats in this workspace yet.");
-            return;
-        }
-        const pick = vscode.window.createQuickPick<Item>();
-        pick.title = "R1: Chat History";
-        pick.placeholder = "Open an earlier chat (this workspace)";
-        pick.matchOnDescription = true;
-        pick.items = items();
-        const chosen = await new Promise<Item | undefined>((resolve) => {
-            pick.onDidTriggerItemButton(async (e) => {
-                await this.deleteChat(e.item.id);
-                pick.items = items();
-                if (pick.items.length === 0) pick.hide();
-            });
-            pick.onDidAccept(() => {
-                resolve(pick.selectedItems[0]);
-                pick.hide();
-            });
-            pick.onDidHide(() => resolve(undefined));
-            pick.show();
-        });
-        pick.dispose();
-        if (chosen) await this.openChat(chosen.id);
-    }
-
-    /** "Attach" in the prompt box: the selection, the current file, or any workspace file. */
-    private async pickContext(): Promise<ContextChip | undefined> {
-        const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
-        type Item = vscode.QuickPickItem & { run: () => Promise<ContextChip | undefined> };
-        const items: Item[] = [];
-        if (editor && !editor.selection.isEmpty) {
-            const s = editor.selection;
-            items.push({ label: "$(selection) Selection", description: `${relativePath(editor.document.uri)}:${s.start.line + 1}-${s.end.line + 1}`, run: async () => this.context.addSelection(editor) });
-        }
-        if (editor) items.push({ label: "$(file) Current File", description: relativePath(editor.document.uri), run: async () => this.context.addDocument(editor.document) });
-        items.push({
-            label: "$(search) File from the Workspace…", run: async () => {
-                const files = await this.context.suggestFiles("", 5000);
-                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: f.name, description: f.folder, path: f.path })), { placeHolder: "Attach a file to the chat", matchOnDescription: true });
-                return file ? this.context.addWorkspaceFile(file.path) : undefined;
-            }
-        });
-        const choice = await vscode.window.showQuickPick(items, { placeHolder: "Attach code to the next message" });
-        return choice?.run();
+        this.surfaces.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
     }
 
     // ---- answers' code blocks and links -----------------------------------------------------------------
@@ -522,17 +374,10 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     async codeAction(id: string, action: "copy" | "insert" | "apply", code: string, blockIndex: number): Promise<CodeActionOutcome> {
         const live = this.live.get(id);
         const conversation = live?.conversation ?? this.conversation;
-        const turn = findTurn(conversation, id);
-        const answer = live ? live.answer : turn?.result?.answer;
-        if (!turn || answer === undefined) {
-            const message = "That reply is not in the chat any more.";
-            void vscode.window.showWarningMessage(`R1: ${message}`);
-            return { status: "refused", message };
-        }
-        const reasoning = live ? live.thought : (turn.result?.reasoning ?? "");
-        return this.actions.run(action, code, {
-            answer, reasoning,
-            located: locateAnswerCode(answer, code, blockIndex, reasoning),
+        const reply = replyOf(findTurn(conversation, id), live);
+        return this.actions.run(action, code, reply && {
+            ...reply,
+            located: locateAnswerCode(reply.answer, code, blockIndex, reply.reasoning),
             targets: contextFor(conversation, id),
             baseTexts: this.baseTexts.get(id) ?? new Map()
         });
@@ -548,8 +393,4 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         for (const d of this.disposables) d.dispose();
         this.surfaces.clear();
     }
-}
-
-function languageOf(uri: vscode.Uri): string {
-    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.languageId ?? "plaintext";
 }

@@ -1,8 +1,10 @@
 // The model a chat message runs on. With no model selected (r1.modelPath empty), a model already downloaded into
-// the models folder is used (and the user is told which), else the user is offered "R1: Select Model".
+// the models folder is used (and the user is told which), else the user is offered "R1: Select Model". Also the
+// chat's status line about the model.
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import type { StoredModel } from "../../platform/modelStore";
+import type { HostToWebview } from "../../shared/webviewProtocol";
 import type { Services } from "../services";
 
 export interface ChatModel {
@@ -51,4 +53,18 @@ export async function chatModel(services: Services): Promise<ChatModel | undefin
         if (choice) void vscode.commands.executeCommand("r1.selectModel");
     });
     return undefined;
+}
+
+/** The chat's status line: the selected model's name and whether it is loading, thinking, ready or failed. */
+export function modelStatusMessage(services: Services): HostToWebview {
+    const { modelProcess, config } = services;
+    const status = modelProcess.status;
+    const path = config.modelPath;
+    const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;
+    const text = !model ? "No model selected"
+        : status?.state === "loading" ? "Loading model…"
+        : status?.state === "generating" ? "Thinking…"
+        : status?.state === "error" ? (status.error ?? "Error")
+        : status?.model && status.model.path === path ? "Ready" : "Loads on first use";
+    return model ? { type: "status", text, model } : { type: "status", text };
 }

@@ -1,8 +1,10 @@
 // The chat's places in VS Code: the "Reasoning" view in R1 Reasoner's side bar, and "R1: Open Chat in Editor" (an
 // editor tab, for a wide chat; restored after a reload). Both show the same conversation (one ChatController).
-// Also the chat's commands: New Chat, Chat History, Add Selection to Chat, Add Current File to Chat.
+// Also the chat's commands: Add Selection to Chat, Add Current File to Chat (New Chat and Chat History:
+// chatHistoryCommands).
 import * as vscode from "vscode";
 import { ChatController } from "./chatController";
+import { registerChatHistoryCommands } from "./chatHistoryCommands";
 import type { Services } from "../services";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
@@ -50,11 +52,7 @@ export function registerChatView(services: Services): ChatRegistration {
         panels,
         controller,
         vscode.commands.registerCommand("r1.openChatInEditor", () => panels.open()),
-        vscode.commands.registerCommand("r1.newChat", async () => {
-            await controller.newChat();
-            await revealChat();
-        }),
-        vscode.commands.registerCommand("r1.showChatHistory", () => controller.showHistory()),
+        registerChatHistoryCommands(controller, revealChat),
         vscode.commands.registerCommand("r1.addSelectionToChat", async (uri?: vscode.Uri) => {
             const editor = editorFor(uri instanceof vscode.Uri ? uri : undefined);
             if (!editor) {

@@ -3,8 +3,7 @@
 // notification can cancel it.
 import * as vscode from "vscode";
 import { planExplain } from "../../core/fix/codePrompts";
-import { findEnclosingDefinition } from "../../core/edit/codeStructure";
-import { enclosingFunctionRange } from "../../core/edit/proposedEdit";
+import { enclosingFunctionRange, findEnclosingDefinition } from "../../core/edit/codeStructure";
 import type { ReasoningRequests } from "../reasoning/reasoningRequest";
 
 export type ExplainStatus = "explained" | "cancelled" | "failed" | "noModel" | "nothing";

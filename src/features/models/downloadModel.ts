@@ -4,9 +4,11 @@
 import * as vscode from "vscode";
 import { withHubEndpoint } from "../../core/models/downloadProxy";
 import { type DownloadErrorAction, downloadErrorActions, formatDownloadProgress, formatDuration, progressPercent } from "../../core/models/downloadMessages";
-import { type CatalogEntry, formatBytes } from "../../core/models/modelCatalog";
+import { formatBytes } from "../../core/models/byteSize";
+import type { CatalogEntry } from "../../core/models/modelCatalog";
 import { entryLabel } from "../../core/models/modelPicker";
-import { downloadFiles, ModelDownloadError } from "../../platform/modelDownloader";
+import { ModelDownloadError } from "../../platform/downloadErrors";
+import { downloadFiles } from "../../platform/modelDownloader";
 import type { Services } from "../services";
 import { useModelFile } from "./useModel";
 

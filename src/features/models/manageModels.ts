@@ -3,7 +3,7 @@
 // unloaded (and r1.modelPath cleared) before it is deleted, only when the user agrees to that.
 import { basename } from "node:path";
 import * as vscode from "vscode";
-import { formatBytes } from "../../core/models/modelCatalog";
+import { formatBytes } from "../../core/models/byteSize";
 import { describeStoredModel, type StoredModelAction, type StoredModelItem } from "../../core/models/storedModelItems";
 import type { ModelStore, StoredModel } from "../../platform/modelStore";
 import { downloadEntry } from "./downloadModel";

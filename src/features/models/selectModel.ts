@@ -5,9 +5,10 @@
 import { stat } from "node:fs/promises";
 import { arch, freemem, platform, totalmem } from "node:os";
 import * as vscode from "vscode";
-import { type CatalogEntry, formatBytes, formatParameters } from "../../core/models/modelCatalog";
+import { formatBytes } from "../../core/models/byteSize";
+import { type CatalogEntry, formatParameters } from "../../core/models/modelCatalog";
 import { buildModelPicker, entryLabel, judgeEntry, loadedModelVramBytes, machineFromOs, machineFromReport, machineSummary, type PickerAction, type PickerModel } from "../../core/models/modelPicker";
-import type { MachineInfo } from "../../core/models/modelCatalog";
+import type { MachineInfo } from "../../core/models/modelRecommendation";
 import type { MachineReport } from "../../shared/lspProtocol";
 import { downloadAndUse } from "./downloadModel";
 import type { Services } from "../services";

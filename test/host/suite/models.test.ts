@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
-import { formatBytes } from "../../../src/core/models/modelCatalog";
+import { formatBytes } from "../../../src/core/models/byteSize";
 import { fakeModel } from "../../unit/support/ggufBytes";
 import { startFileServer, type TestServer } from "../../unit/support/testServers";
 import { extensionId, r1, waitFor } from "./helpers";

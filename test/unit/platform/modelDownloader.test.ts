@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { checkGgufFile } from "../../../src/platform/ggufHeader";
-import { type DownloadOptions, type DownloadProgress, downloadFiles, ModelDownloadError, partPath, sidecarPath } from "../../../src/platform/modelDownloader";
+import { ModelDownloadError } from "../../../src/platform/downloadErrors";
+import { type DownloadOptions, type DownloadProgress, downloadFiles } from "../../../src/platform/modelDownloader";
+import { partPath, sidecarPath } from "../../../src/platform/partialDownload";
 import { fakeModel } from "../support/ggufBytes";
 import { makeSelfSignedCert, sha256, startFileServer, startHttpsFileServer, startProxy, type TestServer } from "../support/testServers";
 

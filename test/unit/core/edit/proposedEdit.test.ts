@@ -1,55 +1,13 @@
+// proposeEdit: an answer's code placed in the document (whole function, method, snippet, selection, whole file,
+// diff), re-indented, with its line breaks, or refused with a reason.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { enclosingFunctionRange, type ProposeEditRequest, type ProposeEditResult, type ProposedEdit, proposeEdit } from "../../../../src/core/edit/proposedEdit";
+import { proposeEdit } from "../../../../src/core/edit/proposedEdit";
 import { splitReasoning } from "../../../../src/core/reply/reasoningSplit";
-import { applyEdit, type TextRange } from "../../../../src/core/edit/textEdit";
 import { loadTranscripts, transcriptsMissing } from "../../support/transcriptFixtures";
-
-const lines = (...l: string[]): string => l.join("\n");
-const fence = (lang: string, ...l: string[]): string => `\`\`\`${lang}\n${l.join("\n")}\n\`\`\``;
-const onLine = (line: number, docText: string): TextRange => ({
-    start: { line, character: 0 },
-    end: { line, character: docText.split(/\r?\n/)[line]!.length }
-});
-
-function ok(r: ProposeEditResult): ProposedEdit {
-    if (!r.ok) assert.fail(`refused (${r.code}): ${r.reason}`);
-    return r;
-}
-
-function applied(req: ProposeEditRequest): { text: string; result: ProposedEdit } {
-    const result = ok(proposeEdit(req));
-    return { text: applyEdit(req.documentText, result.edit), result };
-}
+import { applied, fence, lines, onLine, PY_DOC, TS_DOC } from "../../support/editDocuments";
 
 // ---- TypeScript ----------------------------------------------------------------------------------
-
-const TS_DOC = lines(
-    "import { readFileSync } from \"node:fs\";",
-    "",
-    "export interface Config {",
-    "    port: number;",
-    "    host: string;",
-    "}",
-    "",
-    "export function parseConfig(path: string): Config {",
-    "    const text = readFileSync(path, \"utf8\");",
-    "    const data = JSON.parse(text);",
-    "    return { port: data.port, host: data.hostname };",
-    "}",
-    "",
-    "export class Cache {",
-    "    private items = new Map<string, string>();",
-    "",
-    "    /**",
-    "     * Returns the cached value.",
-    "     */",
-    "    get(key: string): string | undefined {",
-    "        return this.items.get(key.toLowerCase);",
-    "    }",
-    "}",
-    ""
-);
 
 test("TS: a whole-function answer replaces the enclosing function; usage example left out; indent unit converted", () => {
     const answer = "The config uses `host`:\n\n" + fence("ts",
@@ -133,36 +91,6 @@ test("TS: a selection spanning lines from inside code is replaced exactly, conti
 
 // ---- Python --------------------------------------------------------------------------------------
 
-const PY_DOC = lines(
-    "import functools",
-    "",
-    "",
-    "class Stack:",
-    "    def __init__(self):",
-    "        self.items = []",
-    "",
-    "    def pop(self):",
-    "        return self.items.pop(0)",
-    "",
-    "    def push(self, x):",
-    "        self.items.append(x)",
-    "",
-    "",
-    "@functools.lru_cache(maxsize=None)",
-    "def fib(n):",
-    "    if n < 2:",
-    "        return n",
-    "    return fib(n - 1) + fib(n - 3)",
-    "",
-    "",
-    "def main(",
-    "    argv,",
-    "    verbose=False,",
-    "):",
-    "    print(fib(int(argv[1])))",
-    ""
-);
-
 test("Python: a method answered without its class indentation is re-indented into the class", () => {
     const answer = fence("python",
         "def pop(self):",
@@ -205,8 +133,6 @@ test("Python: the target kind 'function' maps a whole-function answer onto the g
     const answer = fence("python", "    def pop(self):", "        return self.items.pop()");
     const { text } = applied({ documentText: PY_DOC, languageId: "python", target: { kind: "function", range }, answer });
     assert.equal(text, PY_DOC.replace("self.items.pop(0)", "self.items.pop()"));
-    assert.deepEqual(enclosingFunctionRange(PY_DOC, 8, "python"), range);
-    assert.deepEqual(enclosingFunctionRange(PY_DOC, 17, "python"), { start: { line: 14, character: 0 }, end: { line: 18, character: 34 } });
 });
 
 test("Python: a whole-file answer replaces the file, keeping its final newline", () => {
@@ -244,42 +170,7 @@ test("tab-indented documents get tabs", () => {
     assert.equal(text, lines("func Sum(xs []int) int {", "\ttotal := 0", "\tfor _, x := range xs {", "\t\ttotal += x", "\t}", "\treturn total", "}", ""));
 });
 
-// ---- choosing the block ------------------------------------------------------------------------------
-
-test("the block in the document's language that overlaps the target most is chosen", () => {
-    const answer = [
-        "Install nothing new:", fence("bash", "pip install --upgrade pip"),
-        "Config stays:", fence("json", "{ \"debug\": true }"),
-        "Usage:", fence("python", "s = Stack()", "s.push(1)", "print(s.pop())"),
-        "Fix:", fence("python", "def pop(self):", "    return self.items.pop()")
-    ].join("\n\n");
-    const { result } = applied({ documentText: PY_DOC, languageId: "python", target: { kind: "lines", range: onLine(8, PY_DOC) }, answer });
-    assert.equal(result.block.index, 3);
-    // An explicit block (chat Apply on that block) is used as asked.
-    const usage = proposeEdit({ documentText: PY_DOC, languageId: "python", target: { kind: "lines", range: onLine(8, PY_DOC) }, answer, blockIndex: 0 });
-    assert.equal(usage.ok, false);
-    if (!usage.ok) assert.equal(usage.code, "noApplicableBlock");
-});
-
-test("with the document's path, a block under another file's name is left out; under its own name it is chosen", () => {
-    const elsewhere = "**src/server.ts**\n\n" + fence("ts",
-        "export function parseConfig(path: string): Config {",
-        "    const text = readFileSync(path, \"utf8\");",
-        "    const data = JSON.parse(text);",
-        "    return { port: data.port, host: data.hostname };",
-        "}");
-    const here = "**src/config.ts**\n\n" + fence("ts", "    return { port: data.port, host: data.host };");
-    const answer = `Two files:\n\n${elsewhere}\n\n${here}`;
-    const req: ProposeEditRequest = { documentText: TS_DOC, languageId: "typescript", target: { kind: "lines", range: onLine(10, TS_DOC) }, answer };
-    const blind = proposeEdit(req);
-    assert.equal(blind.ok ? blind.block.index : blind.block?.index, 0, "without the path the block that overlaps most wins");
-    const { text, result } = applied({ ...req, documentPath: "/work/app/src/config.ts" });
-    assert.equal(result.block.index, 1);
-    assert.equal(text, TS_DOC.replace("host: data.hostname", "host: data.host"));
-    const only = proposeEdit({ ...req, answer: `Here:\n\n${elsewhere}`, documentPath: "/work/app/src/config.ts" });
-    assert.equal(only.ok, false);
-    if (!only.ok) assert.equal(only.reason, "The answer's code is for src/server.ts, not config.ts.");
-});
+// ---- diffs ---------------------------------------------------------------------------------------------
 
 test("a unified diff is placed by its old lines, even with several hunks", () => {
     const answer = fence("diff",

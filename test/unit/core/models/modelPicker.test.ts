@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { type CatalogEntry, catalogEntries, estimateMemory, formatParameters, GiB, type MachineInfo, memoryBudgets, QUANTS, recommend } from "../../../../src/core/models/modelCatalog";
+import { GiB } from "../../../../src/core/models/byteSize";
+import { estimateMemory } from "../../../../src/core/models/memoryEstimate";
+import { type CatalogEntry, catalogEntries, formatParameters, QUANTS } from "../../../../src/core/models/modelCatalog";
+import { type MachineInfo, memoryBudgets, recommend } from "../../../../src/core/models/modelRecommendation";
 import {
     benchmarkLine, buildModelPicker, judgeEntry, loadedModelVramBytes, machineFromOs, machineFromReport, machineSummary, type PickerInput, type PickerItem,
     type StoredModelInfo

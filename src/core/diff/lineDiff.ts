@@ -1,5 +1,5 @@
-// A small line diff (Myers, after trimming the common prefix and suffix): the alignment rebaseEdit needs and
-// unified-diff text for edit previews.
+// A small line diff (Myers, after trimming the common prefix and suffix): the alignment rebaseEdit needs to
+// move an edit onto a document that changed.
 
 export type DiffOpKind = "equal" | "delete" | "insert";
 
@@ -110,73 +110,4 @@ export function diffLines(a: readonly string[], b: readonly string[]): DiffOp[] 
     }
     push(ops, "equal", endA, endB, a.length - endA);
     return ops;
-}
-
-export interface UnifiedDiffOptions {
-    /** Unchanged lines shown around each change (default 3). */
-    context?: number;
-    oldLabel?: string;
-    newLabel?: string;
-}
-
-/** Unified diff text of two texts ("" when they are equal). Lines are compared without their line breaks. */
-export function unifiedDiff(oldText: string, newText: string, options: UnifiedDiffOptions = {}): string {
-    const context = options.context ?? 3;
-    const a = oldText.split(/\r\n|\r|\n/);
-    const b = newText.split(/\r\n|\r|\n/);
-    const ops = diffLines(a, b);
-    if (ops.every((o) => o.kind === "equal")) return "";
-    const out: string[] = [];
-    if (options.oldLabel !== undefined || options.newLabel !== undefined) {
-        out.push(`--- ${options.oldLabel ?? "a"}`, `+++ ${options.newLabel ?? "b"}`);
-    }
-    // Group ops into hunks: changes closer than 2*context lines share a hunk.
-    let i = 0;
-    while (i < ops.length) {
-        while (i < ops.length && ops[i]!.kind === "equal") i++;
-        if (i >= ops.length) break;
-        let j = i;
-        while (j + 1 < ops.length) {
-            const next = ops[j + 1]!;
-            if (next.kind !== "equal") {
-                j++;
-                continue;
-            }
-            if (j + 2 < ops.length && next.count <= 2 * context) {
-                j += 2;
-                continue;
-            }
-            break;
-        }
-        const first = ops[i]!;
-        const before = i > 0 ? Math.min(context, ops[i - 1]!.count) : 0;
-        const after = j + 1 < ops.length ? Math.min(context, ops[j + 1]!.count) : 0;
-        const oldStart = first.oldStart - before;
-        const newStart = first.newStart - before;
-        const lines: string[] = [];
-        for (let k = oldStart; k < first.oldStart; k++) lines.push(` ${a[k]}`);
-        let oldCount = before;
-        let newCount = before;
-        for (let h = i; h <= j; h++) {
-            const op = ops[h]!;
-            for (let k = 0; k < op.count; k++) {
-                if (op.kind === "equal") lines.push(` ${a[op.oldStart + k]}`);
-                else if (op.kind === "delete") lines.push(`-${a[op.oldStart + k]}`);
-                else lines.push(`+${b[op.newStart + k]}`);
-            }
-            if (op.kind !== "insert") oldCount += op.count;
-            if (op.kind !== "delete") newCount += op.count;
-        }
-        if (j + 1 < ops.length) {
-            const eq = ops[j + 1]!;
-            for (let k = 0; k < after; k++) lines.push(` ${a[eq.oldStart + k]}`);
-        }
-        oldCount += after;
-        newCount += after;
-        const range = (start: number, count: number): string =>
-            count === 1 ? `${start + 1}` : `${count === 0 ? start : start + 1},${count}`;
-        out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`, ...lines);
-        i = j + 1;
-    }
-    return out.join("\n") + "\n";
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { diffLines, type DiffOp, unifiedDiff } from "../../../../src/core/edit/lineDiff";
+import { diffLines, type DiffOp } from "../../../../src/core/diff/lineDiff";
 import { seededRandom } from "../../../webview/tokenize";
 
 /** Rebuilds b from a and the ops, checking that equal runs really are equal. */
@@ -40,16 +40,4 @@ test("diffLines: minimal on small known cases", () => {
     assert.deepEqual([count(ops, "equal"), count(ops, "delete"), count(ops, "insert")], [3, 1, 2]);
     assert.deepEqual(diffLines([], []), []);
     assert.deepEqual(diffLines(["a"], []), [{ kind: "delete", oldStart: 0, newStart: 0, count: 1 }]);
-});
-
-test("unifiedDiff: hunks with context for an edit preview", () => {
-    const before = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"].join("\n");
-    const after = before.replace("two", "TWO").replace("nine", "NINE");
-    assert.equal(unifiedDiff(before, after, { context: 1, oldLabel: "a/x.txt", newLabel: "b/x.txt" }), [
-        "--- a/x.txt", "+++ b/x.txt",
-        "@@ -1,3 +1,3 @@", " one", "-two", "+TWO", " three",
-        "@@ -8,3 +8,3 @@", " eight", "-nine", "+NINE", " ten", ""
-    ].join("\n"));
-    assert.equal(unifiedDiff("same", "same"), "");
-    assert.equal(unifiedDiff("a\r\nb", "a\nc"), "@@ -1,2 +1,2 @@\n a\n-b\n+c\n");
 });

@@ -1,5 +1,5 @@
 // Starts and supervises the model process (src/server, a language server over Node IPC) with
-// vscode-languageclient, and gives features a typed API over the r1/* methods.
+// vscode-languageclient, and gives features a typed API over the r1/* messages of src/shared/lspMessages.ts.
 //
 // The process is forked here (not by the client library) so that its stderr is ours: when llama.cpp aborts the
 // process (GGML_ASSERT on a malformed model, out of memory...) the user is told why, not just "connection
@@ -14,7 +14,6 @@ import {
     IPCMessageReader,
     IPCMessageWriter,
     LanguageClient,
-    ProgressType,
     ResponseError,
     State,
     type CloseHandlerResult,
@@ -23,18 +22,19 @@ import {
     type ServerOptions
 } from "vscode-languageclient/node";
 import {
-    Methods,
-    type EngineSettings,
-    type LoadModelResult,
-    type MachineReport,
-    type ReasonParams,
-    type ReasonProgress,
-    type ReasonResult,
-    type ServerStatus
-} from "../shared/lspProtocol";
+    configureRequest,
+    loadModelRequest,
+    machineInfoRequest,
+    reasonProgress,
+    reasonRequest,
+    statusChangedNotification,
+    statusRequest,
+    unloadModelRequest,
+    type ReasonRequestParams
+} from "../shared/lspMessages";
+import type { EngineSettings, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
 
-const reasonProgress = new ProgressType<ReasonProgress>();
 const crashWindowMs = 3 * 60_000;
 
 export interface ProcessExit {
@@ -140,15 +140,15 @@ export class ModelProcess implements vscode.Disposable {
     private watchInstance(client: LanguageClient): void {
         for (const d of this.instanceDisposables) d.dispose();
         this.instanceDisposables = [
-            client.onNotification(Methods.statusChanged, (status: ServerStatus) => {
+            client.onNotification(statusChangedNotification, (status) => {
                 this.lastStatus = status;
                 this.statusEmitter.fire(status);
             })
         ];
-        void client.sendRequest(Methods.configure, this.engineSettings()).then(
+        void client.sendRequest(configureRequest, this.engineSettings()).then(
             (status) => {
-                this.lastStatus = status as ServerStatus;
-                this.statusEmitter.fire(this.lastStatus);
+                this.lastStatus = status;
+                this.statusEmitter.fire(status);
             },
             (error: unknown) => this.log.error(`Configuring the model process failed: ${String(error)}`)
         );
@@ -220,29 +220,29 @@ export class ModelProcess implements vscode.Disposable {
 
     async getStatus(): Promise<ServerStatus> {
         const client = await this.ensureStarted();
-        const status = await client.sendRequest<ServerStatus>(Methods.status);
+        const status = await client.sendRequest(statusRequest);
         this.lastStatus = status;
         return status;
     }
 
     async configure(): Promise<void> {
         if (!this.running) return;
-        await this.client!.sendRequest(Methods.configure, this.engineSettings());
+        await this.client!.sendRequest(configureRequest, this.engineSettings());
     }
 
     async loadModel(modelPath: string): Promise<LoadModelResult> {
         const client = await this.ensureStarted();
-        return this.call(() => client.sendRequest<LoadModelResult>(Methods.loadModel, { modelPath }));
+        return this.call(() => client.sendRequest(loadModelRequest, { modelPath }));
     }
 
     async machineInfo(): Promise<MachineReport> {
         const client = await this.ensureStarted();
-        return this.call(() => client.sendRequest<MachineReport>(Methods.machineInfo));
+        return this.call(() => client.sendRequest(machineInfoRequest));
     }
 
     async unloadModel(): Promise<void> {
         if (!this.running) return;
-        await this.call(() => this.client!.sendRequest(Methods.unloadModel));
+        await this.call(() => this.client!.sendRequest(unloadModelRequest));
     }
 
     /** Runs a reasoning request; `onProgress` receives batched deltas; cancelling the token keeps the partial reply. */
@@ -251,9 +251,8 @@ export class ModelProcess implements vscode.Disposable {
         const progressToken = randomUUID();
         const subscription = client.onProgress(reasonProgress, progressToken, onProgress);
         try {
-            const args = { ...params, partialResultToken: progressToken };
-            // A missing token must not be passed as one (the client would take it for a cancellation token).
-            return await this.call(() => (token ? client.sendRequest<ReasonResult>(Methods.reason, args, token) : client.sendRequest<ReasonResult>(Methods.reason, args)));
+            const args: ReasonRequestParams = { ...params, partialResultToken: progressToken };
+            return await this.call(() => client.sendRequest(reasonRequest, args, token));
         } finally {
             subscription.dispose();
         }

@@ -1,8 +1,7 @@
-// Every custom message between the extension (LSP client) and the model process (LSP server).
-// Pure types and method names: imported by src/client, src/server and scripts/ask (no vscode, no
-// vscode-languageserver here, so any LSP client in any editor can speak this protocol).
+// The data of every custom message between the extension (LSP client) and the model process (LSP server):
+// pure types and the error codes, with no runtime dependency, so the webview can read them too. The messages
+// themselves (method names, direction, params and result types) are declared in lspMessages.ts.
 //
-// Direction is given in each comment: client → server (request) or server → client (notification).
 // Streaming uses standard LSP progress: the client passes a `partialResultToken` with r1/reason and the
 // server sends `$/progress` notifications with a ReasonProgress value for that token.
 
@@ -173,25 +172,6 @@ export interface MachineReport {
 export interface LoadModelParams {
     modelPath: string;
 }
-
-// ---- method names -------------------------------------------------------------------------
-
-export const Methods = {
-    /** client → server request: ServerStatus. */
-    status: "r1/status",
-    /** client → server request (EngineSettings): applies engine settings; reloads the model if needed. */
-    configure: "r1/configure",
-    /** client → server request (LoadModelParams): loads a GGUF, returns ModelInfo & EngineInfo. */
-    loadModel: "r1/loadModel",
-    /** client → server request: unloads the model and frees its memory. */
-    unloadModel: "r1/unloadModel",
-    /** client → server request (ReasonParams + partialResultToken): streams ReasonProgress, returns ReasonResult. */
-    reason: "r1/reason",
-    /** client → server request: MachineReport (GPU, VRAM, RAM as llama.cpp sees them). */
-    machineInfo: "r1/machineInfo",
-    /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
-    statusChanged: "r1/statusChanged"
-} as const;
 
 export interface LoadModelResult {
     model: ModelInfo;

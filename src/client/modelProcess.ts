@@ -22,6 +22,7 @@ import {
     type ServerOptions
 } from "vscode-languageclient/node";
 import {
+    checkModelFileRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -32,7 +33,7 @@ import {
     unloadModelRequest,
     type ReasonRequestParams
 } from "../shared/lspMessages";
-import type { EngineSettings, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
+import type { CheckModelFileResult, EngineSettings, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
 
 const crashWindowMs = 3 * 60_000;
@@ -228,6 +229,12 @@ export class ModelProcess implements vscode.Disposable {
     async configure(): Promise<void> {
         if (!this.running) return;
         await this.client!.sendRequest(configureRequest, this.engineSettings());
+    }
+
+    /** Checks a GGUF in the model process without loading it: its info, or the problem with a message for the user. */
+    async checkModelFile(modelPath: string): Promise<CheckModelFileResult> {
+        const client = await this.ensureStarted();
+        return this.call(() => client.sendRequest(checkModelFileRequest, { modelPath }));
     }
 
     async loadModel(modelPath: string): Promise<LoadModelResult> {

@@ -16,6 +16,7 @@ import {
     type ProtocolConnection
 } from "vscode-languageserver-protocol/node";
 import {
+    checkModelFileRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -26,6 +27,7 @@ import {
     unloadModelRequest
 } from "../shared/lspMessages";
 import type {
+    CheckModelFileResult,
     EngineSettings,
     LoadModelResult,
     MachineReport,
@@ -93,6 +95,11 @@ export class ModelProcessClient {
 
     status(): Promise<ServerStatus> {
         return this.connection.sendRequest(statusRequest);
+    }
+
+    /** Checks a GGUF without loading it: its info, or the problem with a message for the user. */
+    checkModelFile(modelPath: string): Promise<CheckModelFileResult> {
+        return this.connection.sendRequest(checkModelFileRequest, { modelPath });
     }
 
     loadModel(modelPath: string): Promise<LoadModelResult> {

@@ -3,6 +3,7 @@
 // switch never touches the editor, and killing it is a sure way to free all model memory.
 import { createConnection, ProposedFeatures, ResponseError, type InitializeResult } from "vscode-languageserver/node";
 import {
+    checkModelFileRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -14,6 +15,7 @@ import {
 } from "../shared/lspMessages";
 import { ErrorCodes, type ReasonNotice, type ReasonProgress } from "../shared/lspProtocol";
 import { ModelError } from "./modelErrors";
+import { checkModelFileResult } from "./modelFile";
 import { ModelHost } from "./modelHost";
 import { runReasoning } from "./reasoningRun";
 
@@ -61,6 +63,9 @@ connection.onRequest(configureRequest, (settings) => guarded(async () => {
     await host.configure(settings);
     return host.status();
 }));
+
+// Reads the file's header only; runs beside the queue (a generation in progress does not delay it).
+connection.onRequest(checkModelFileRequest, (params) => guarded(() => checkModelFileResult(params.modelPath)));
 
 connection.onRequest(loadModelRequest, (params) => guarded(async () => {
     const loaded = await host.load(params.modelPath);

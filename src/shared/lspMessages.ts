@@ -10,6 +10,8 @@
 // To add a message: declare its params and result in lspProtocol.ts, then its constant here.
 import { NotificationType, ProgressType, RequestType, RequestType0, type ProgressToken } from "vscode-jsonrpc";
 import type {
+    CheckModelFileParams,
+    CheckModelFileResult,
     EngineSettings,
     LoadModelParams,
     LoadModelResult,
@@ -32,6 +34,9 @@ export const statusRequest = new RequestType0<ServerStatus, void>("r1/status");
 
 /** client → server: applies engine settings (reloads the model if they need it); answers the new status. */
 export const configureRequest = new RequestType<EngineSettings, ServerStatus, void>("r1/configure");
+
+/** client → server: checks a GGUF file (loads nothing); a file that cannot be used is a result, not an error. */
+export const checkModelFileRequest = new RequestType<CheckModelFileParams, CheckModelFileResult, void>("r1/checkModelFile");
 
 /** client → server: loads a GGUF in place of the current model (the file is checked first). */
 export const loadModelRequest = new RequestType<LoadModelParams, LoadModelResult, void>("r1/loadModel");

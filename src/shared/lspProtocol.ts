@@ -178,6 +178,36 @@ export interface LoadModelResult {
     engine: EngineInfo;
 }
 
+export interface CheckModelFileParams {
+    modelPath: string;
+}
+
+/** Why a file cannot be used as a model (r1/checkModelFile); the message names the file and the fix. */
+export type ModelFileProblemCode =
+    | "missing"                 // no such file, a folder, or unreadable
+    | "empty"                   // 0 bytes
+    | "webPage"                 // an HTML page or an error response saved under the model's name
+    | "lfsPointer"              // a Git LFS pointer: the repository was cloned without LFS
+    | "archive"                 // a zip
+    | "notGguf"                 // anything else that does not start with "GGUF"
+    | "bigEndian"               // a big-endian GGUF
+    | "unsupportedVersion"      // GGUF version other than 2 or 3
+    | "truncatedHeader"         // the file ends inside its header
+    | "damaged"                 // the header cannot be read
+    | "noArchitecture"          // no general.architecture
+    | "unsupportedArchitecture" // not one of the architectures the extension runs
+    | "laterSplitPart"          // part 2 or later of a split model
+    | "missingSplitParts"       // the first part of a split model without the others beside it
+    | "missingMetadata"         // a hyperparameter llama.cpp asserts on is absent
+    | "incomplete";             // less tensor data than the header promises (an interrupted download)
+
+export interface ModelFileProblem {
+    code: ModelFileProblemCode;
+    message: string;
+}
+
+export type CheckModelFileResult = { ok: true; model: ModelInfo } | { ok: false; problem: ModelFileProblem };
+
 /** Error codes of failed r1/* requests (ResponseError.code), so clients can react without parsing text. */
 export const ErrorCodes = {
     noModel: -32001,

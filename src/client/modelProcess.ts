@@ -1,5 +1,5 @@
 // Starts and supervises the model process (src/server, a language server over Node IPC) with
-// vscode-languageclient, and gives features a typed API over the r1/* methods.
+// vscode-languageclient, and gives features a typed API over the r1/* messages of src/shared/lspMessages.ts.
 //
 // The process is forked here (not by the client library) so that its stderr is ours: when llama.cpp aborts the
 // process (GGML_ASSERT on a malformed model, out of memory...) the user is told why, not just "connection
@@ -18,7 +18,6 @@ import {
     IPCMessageReader,
     IPCMessageWriter,
     LanguageClient,
-    ProgressType,
     ResponseError,
     State,
     type CloseHandlerResult,
@@ -27,18 +26,20 @@ import {
     type ServerOptions
 } from "vscode-languageclient/node";
 import {
-    Methods,
-    type EngineSettings,
-    type LoadModelResult,
-    type MachineReport,
-    type ReasonParams,
-    type ReasonProgress,
-    type ReasonResult,
-    type ServerStatus
-} from "../shared/lspProtocol";
+    checkModelFileRequest,
+    configureRequest,
+    loadModelRequest,
+    machineInfoRequest,
+    reasonProgress,
+    reasonRequest,
+    statusChangedNotification,
+    statusRequest,
+    unloadModelRequest,
+    type ReasonRequestParams
+} from "../shared/lspMessages";
+import type { CheckModelFileResult, EngineSettings, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
 
-const reasonProgress = new ProgressType<ReasonProgress>();
 const crashWindowMs = 3 * 60_000;
 
 export interface ProcessExit {
@@ -157,7 +158,7 @@ export class ModelProcess implements vscode.Disposable {
     private watchInstance(client: LanguageClient): void {
         for (const d of this.instanceDisposables) d.dispose();
         this.instanceDisposables = [
-            client.onNotification(Methods.statusChanged, (status: ServerStatus) => {
+            client.onNotification(statusChangedNotification, (status) => {
                 if (this.client === client) this.setStatus(status);
             }),
             // Every start, the first and each restart after a crash, gets the settings once the server answers.
@@ -169,7 +170,7 @@ export class ModelProcess implements vscode.Disposable {
 
     private async sendSettings(client: LanguageClient): Promise<void> {
         try {
-            const status = await client.sendRequest<ServerStatus>(Methods.configure, this.engineSettings());
+            const status = await client.sendRequest(configureRequest, this.engineSettings());
             if (this.client === client) this.setStatus(status);
         } catch (error) {
             this.log.error(`Sending the settings to the model process failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -244,7 +245,7 @@ export class ModelProcess implements vscode.Disposable {
 
     async getStatus(): Promise<ServerStatus> {
         const client = await this.ensureStarted();
-        const status = await client.sendRequest<ServerStatus>(Methods.status);
+        const status = await client.sendRequest(statusRequest);
         this.lastStatus = status;
         return status;
     }
@@ -253,23 +254,29 @@ export class ModelProcess implements vscode.Disposable {
     async configure(): Promise<void> {
         const client = this.client;
         if (!client || client.state !== State.Running) return;
-        const status = await client.sendRequest<ServerStatus>(Methods.configure, this.engineSettings());
+        const status = await client.sendRequest(configureRequest, this.engineSettings());
         if (this.client === client) this.setStatus(status);
+    }
+
+    /** Checks a GGUF in the model process without loading it: its info, or the problem with a message for the user. */
+    async checkModelFile(modelPath: string): Promise<CheckModelFileResult> {
+        const client = await this.ensureStarted();
+        return this.call(() => client.sendRequest(checkModelFileRequest, { modelPath }));
     }
 
     async loadModel(modelPath: string): Promise<LoadModelResult> {
         const client = await this.ensureStarted();
-        return this.call(() => client.sendRequest<LoadModelResult>(Methods.loadModel, { modelPath }));
+        return this.call(() => client.sendRequest(loadModelRequest, { modelPath }));
     }
 
     async machineInfo(): Promise<MachineReport> {
         const client = await this.ensureStarted();
-        return this.call(() => client.sendRequest<MachineReport>(Methods.machineInfo));
+        return this.call(() => client.sendRequest(machineInfoRequest));
     }
 
     async unloadModel(): Promise<void> {
         if (!this.running) return;
-        await this.call(() => this.client!.sendRequest(Methods.unloadModel));
+        await this.call(() => this.client!.sendRequest(unloadModelRequest));
     }
 
     /** Runs a reasoning request; `onProgress` receives batched deltas; cancelling the token keeps the partial reply. */
@@ -278,9 +285,8 @@ export class ModelProcess implements vscode.Disposable {
         const progressToken = randomUUID();
         const subscription = client.onProgress(reasonProgress, progressToken, onProgress);
         try {
-            const args = { ...params, partialResultToken: progressToken };
-            // A missing token must not be passed as one (the client would take it for a cancellation token).
-            return await this.call(() => (token ? client.sendRequest<ReasonResult>(Methods.reason, args, token) : client.sendRequest<ReasonResult>(Methods.reason, args)));
+            const args: ReasonRequestParams = { ...params, partialResultToken: progressToken };
+            return await this.call(() => client.sendRequest(reasonRequest, args, token));
         } finally {
             subscription.dispose();
         }

@@ -1,28 +1,41 @@
 // A plain-Node LSP client for the model process, without VS Code: it forks dist/server.js, performs the LSP
-// initialize handshake and speaks the r1/* methods. `npm run ask`, the benchmarks and the tests use it, which
+// initialize handshake and speaks the r1/* messages of src/shared/lspMessages.ts. `npm run ask`, the benchmarks and the tests use it, which
 // also proves the server is editor-agnostic.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
     CancellationTokenSource,
     createProtocolConnection,
+    ExitNotification,
+    InitializedNotification,
+    InitializeRequest,
     IPCMessageReader,
     IPCMessageWriter,
-    ProgressType,
+    LogMessageNotification,
+    ShutdownRequest,
     type ProtocolConnection
 } from "vscode-languageserver-protocol/node";
 import {
-    Methods,
-    type EngineSettings,
-    type LoadModelResult,
-    type MachineReport,
-    type ReasonParams,
-    type ReasonProgress,
-    type ReasonResult,
-    type ServerStatus
+    checkModelFileRequest,
+    configureRequest,
+    loadModelRequest,
+    machineInfoRequest,
+    reasonProgress,
+    reasonRequest,
+    statusChangedNotification,
+    statusRequest,
+    unloadModelRequest
+} from "../shared/lspMessages";
+import type {
+    CheckModelFileResult,
+    EngineSettings,
+    LoadModelResult,
+    MachineReport,
+    ReasonParams,
+    ReasonProgress,
+    ReasonResult,
+    ServerStatus
 } from "../shared/lspProtocol";
-
-const reasonProgress = new ProgressType<ReasonProgress>();
 
 export interface ModelProcessClientOptions {
     serverModule: string;
@@ -56,15 +69,15 @@ export class ModelProcessClient {
         });
         this.child.stdout?.setEncoding("utf8").on("data", (d: string) => options.onLog?.(d.trimEnd()));
         this.connection = createProtocolConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
-        this.connection.onNotification("window/logMessage", (p: { message: string }) => options.onLog?.(p.message));
-        this.connection.onNotification(Methods.statusChanged, (s: ServerStatus) => options.onStatus?.(s));
+        this.connection.onNotification(LogMessageNotification.type, (p) => options.onLog?.(p.message));
+        this.connection.onNotification(statusChangedNotification, (s) => options.onStatus?.(s));
         this.connection.listen();
     }
 
     static async start(options: ModelProcessClientOptions): Promise<ModelProcessClient> {
         const client = new ModelProcessClient(options);
-        await client.connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
-        await client.connection.sendNotification("initialized", {});
+        await client.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+        await client.connection.sendNotification(InitializedNotification.type, {});
         return client;
     }
 
@@ -77,23 +90,28 @@ export class ModelProcessClient {
     }
 
     configure(settings: EngineSettings): Promise<ServerStatus> {
-        return this.connection.sendRequest(Methods.configure, settings);
+        return this.connection.sendRequest(configureRequest, settings);
     }
 
     status(): Promise<ServerStatus> {
-        return this.connection.sendRequest(Methods.status);
+        return this.connection.sendRequest(statusRequest);
+    }
+
+    /** Checks a GGUF without loading it: its info, or the problem with a message for the user. */
+    checkModelFile(modelPath: string): Promise<CheckModelFileResult> {
+        return this.connection.sendRequest(checkModelFileRequest, { modelPath });
     }
 
     loadModel(modelPath: string): Promise<LoadModelResult> {
-        return this.connection.sendRequest(Methods.loadModel, { modelPath });
+        return this.connection.sendRequest(loadModelRequest, { modelPath });
     }
 
     machineInfo(): Promise<MachineReport> {
-        return this.connection.sendRequest(Methods.machineInfo);
+        return this.connection.sendRequest(machineInfoRequest);
     }
 
     unloadModel(): Promise<ServerStatus> {
-        return this.connection.sendRequest(Methods.unloadModel);
+        return this.connection.sendRequest(unloadModelRequest);
     }
 
     reason(params: ReasonParams, onProgress?: (progress: ReasonProgress) => void): ReasonHandle {
@@ -101,7 +119,7 @@ export class ModelProcessClient {
         const cts = new CancellationTokenSource();
         const subscription = this.connection.onProgress(reasonProgress, token, (p) => onProgress?.(p));
         const result = this.connection
-            .sendRequest<ReasonResult>(Methods.reason, { ...params, partialResultToken: token }, cts.token)
+            .sendRequest(reasonRequest, { ...params, partialResultToken: token }, cts.token)
             .finally(() => {
                 subscription.dispose();
                 cts.dispose();
@@ -117,8 +135,8 @@ export class ModelProcessClient {
         }
         const killer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
         try {
-            await Promise.race([this.connection.sendRequest("shutdown"), new Promise((r) => setTimeout(r, timeoutMs))]);
-            await this.connection.sendNotification("exit");
+            await Promise.race([this.connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, timeoutMs))]);
+            await this.connection.sendNotification(ExitNotification.type);
         } catch {
             this.child.kill("SIGKILL");
         }

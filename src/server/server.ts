@@ -1,32 +1,25 @@
-// The model process: a language server that speaks plain LSP plus the r1/* methods of
-// src/shared/lspProtocol.ts. It is the only place that runs node-llama-cpp, so a native crash or a model
+// The model process: a language server that speaks plain LSP plus the r1/* messages of
+// src/shared/lspMessages.ts. It is the only place that runs node-llama-cpp, so a native crash or a model
 // switch never touches the editor, and killing it is a sure way to free all model memory.
+import { createConnection, ProposedFeatures, ResponseError, type InitializeResult } from "vscode-languageserver/node";
 import {
-    createConnection,
-    ProgressType,
-    ProposedFeatures,
-    ResponseError,
-    type CancellationToken,
-    type InitializeResult
-} from "vscode-languageserver/node";
-import {
-    ErrorCodes,
-    Methods,
-    type EngineSettings,
-    type LoadModelParams,
-    type LoadModelResult,
-    type ReasonNotice,
-    type ReasonParams,
-    type ReasonProgress,
-    type ReasonResult,
-    type ServerStatus
-} from "../shared/lspProtocol";
+    checkModelFileRequest,
+    configureRequest,
+    loadModelRequest,
+    machineInfoRequest,
+    reasonProgress,
+    reasonRequest,
+    statusChangedNotification,
+    statusRequest,
+    unloadModelRequest
+} from "../shared/lspMessages";
+import { ErrorCodes, type ReasonNotice, type ReasonProgress } from "../shared/lspProtocol";
 import { ModelError } from "./modelErrors";
+import { checkModelFileResult } from "./modelFile";
 import { ModelHost } from "./modelHost";
 import { runReasoning } from "./reasoningRun";
 
 const connection = createConnection(ProposedFeatures.all);
-const reasonProgress = new ProgressType<ReasonProgress>();
 
 function log(level: "info" | "warn" | "error", message: string): void {
     if (level === "error") connection.console.error(message);
@@ -36,7 +29,7 @@ function log(level: "info" | "warn" | "error", message: string): void {
 
 const host = new ModelHost({
     log,
-    statusChanged: (status) => void connection.sendNotification(Methods.statusChanged, status).catch(() => undefined)
+    statusChanged: (status) => void connection.sendNotification(statusChangedNotification, status).catch(() => undefined)
 });
 
 // A bug in a handler must not take the model process down with it.
@@ -70,27 +63,30 @@ connection.onInitialize(async (): Promise<InitializeResult> => {
     return { capabilities: {}, serverInfo: { name: "r1-reasoner-model-process", version: "0.1.0" } };
 });
 
-connection.onRequest(Methods.status, (): ServerStatus => host.status());
+connection.onRequest(statusRequest, () => host.status());
 
-connection.onRequest(Methods.configure, (settings: EngineSettings) => guarded(async () => {
+connection.onRequest(configureRequest, (settings) => guarded(async () => {
     await host.configure(settings);
     return host.status();
 }));
 
-connection.onRequest(Methods.loadModel, (params: LoadModelParams) => guarded(async (): Promise<LoadModelResult> => {
+// Reads the file's header only; runs beside the queue (a generation in progress does not delay it).
+connection.onRequest(checkModelFileRequest, (params) => guarded(() => checkModelFileResult(params.modelPath)));
+
+connection.onRequest(loadModelRequest, (params) => guarded(async () => {
     const loaded = await host.load(params.modelPath);
     return { model: loaded.info, engine: loaded.engine };
 }));
 
-connection.onRequest(Methods.machineInfo, () => guarded(() => host.machineInfo()));
+connection.onRequest(machineInfoRequest, () => guarded(() => host.machineInfo()));
 
-connection.onRequest(Methods.unloadModel, () => guarded(async () => {
+connection.onRequest(unloadModelRequest, () => guarded(async () => {
     await host.unload();
     return host.status();
 }));
 
-connection.onRequest(Methods.reason, (params: ReasonParams & { partialResultToken?: string | number }, token: CancellationToken) =>
-    guarded(async (): Promise<ReasonResult> => {
+connection.onRequest(reasonRequest, (params, token) =>
+    guarded(async () => {
         const progressToken = params.partialResultToken;
         const send = (progress: ReasonProgress): void => {
             if (progressToken !== undefined) void connection.sendProgress(reasonProgress, progressToken, progress).catch(() => undefined);

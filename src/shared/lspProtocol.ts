@@ -1,8 +1,7 @@
-// Every custom message between the extension (LSP client) and the model process (LSP server).
-// Pure types and method names: imported by src/client, src/server and scripts/ask (no vscode, no
-// vscode-languageserver here, so any LSP client in any editor can speak this protocol).
+// The data of every custom message between the extension (LSP client) and the model process (LSP server):
+// pure types and the error codes, with no runtime dependency, so the webview can read them too. The messages
+// themselves (method names, direction, params and result types) are declared in lspMessages.ts.
 //
-// Direction is given in each comment: client → server (request) or server → client (notification).
 // Streaming uses standard LSP progress: the client passes a `partialResultToken` with r1/reason and the
 // server sends `$/progress` notifications with a ReasonProgress value for that token.
 
@@ -176,29 +175,40 @@ export interface LoadModelParams {
     modelPath: string;
 }
 
-// ---- method names -------------------------------------------------------------------------
-
-export const Methods = {
-    /** client → server request: ServerStatus. */
-    status: "r1/status",
-    /** client → server request (EngineSettings): applies engine settings; reloads the model if needed. */
-    configure: "r1/configure",
-    /** client → server request (LoadModelParams): loads a GGUF, returns ModelInfo & EngineInfo. */
-    loadModel: "r1/loadModel",
-    /** client → server request: unloads the model and frees its memory. */
-    unloadModel: "r1/unloadModel",
-    /** client → server request (ReasonParams + partialResultToken): streams ReasonProgress, returns ReasonResult. */
-    reason: "r1/reason",
-    /** client → server request: MachineReport (GPU, VRAM, RAM as llama.cpp sees them). */
-    machineInfo: "r1/machineInfo",
-    /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
-    statusChanged: "r1/statusChanged"
-} as const;
-
 export interface LoadModelResult {
     model: ModelInfo;
     engine: EngineInfo;
 }
+
+export interface CheckModelFileParams {
+    modelPath: string;
+}
+
+/** Why a file cannot be used as a model (r1/checkModelFile); the message names the file and the fix. */
+export type ModelFileProblemCode =
+    | "missing"                 // no such file, a folder, or unreadable
+    | "empty"                   // 0 bytes
+    | "webPage"                 // an HTML page or an error response saved under the model's name
+    | "lfsPointer"              // a Git LFS pointer: the repository was cloned without LFS
+    | "archive"                 // a zip
+    | "notGguf"                 // anything else that does not start with "GGUF"
+    | "bigEndian"               // a big-endian GGUF
+    | "unsupportedVersion"      // GGUF version other than 2 or 3
+    | "truncatedHeader"         // the file ends inside its header
+    | "damaged"                 // the header cannot be read
+    | "noArchitecture"          // no general.architecture
+    | "unsupportedArchitecture" // not one of the architectures the extension runs
+    | "laterSplitPart"          // part 2 or later of a split model
+    | "missingSplitParts"       // the first part of a split model without the others beside it
+    | "missingMetadata"         // a hyperparameter llama.cpp asserts on is absent
+    | "incomplete";             // less tensor data than the header promises (an interrupted download)
+
+export interface ModelFileProblem {
+    code: ModelFileProblemCode;
+    message: string;
+}
+
+export type CheckModelFileResult = { ok: true; model: ModelInfo } | { ok: false; problem: ModelFileProblem };
 
 /** Error codes of failed r1/* requests (ResponseError.code), so clients can react without parsing text. */
 export const ErrorCodes = {

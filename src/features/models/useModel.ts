@@ -1,17 +1,21 @@
-// Making a model file the active one: its GGUF header is checked here first (a file that is not GGUF, or a
-// model of another architecture, is refused with a message naming it), then the model process loads it, and
-// only then does r1.modelPath change. Whatever fails, the previous choice stays configured.
+// Making a model file the active one: the model process checks the file first (r1/checkModelFile: a file that
+// is not a GGUF, a model of another architecture, a later split part... is refused with a message naming it),
+// then loads it, and only then does r1.modelPath change. Whatever fails, the previous choice stays configured.
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
-import { checkGgufFile, GgufError } from "../../platform/ggufHeader";
 import type { Services } from "../services";
 
 /** Checks `modelPath`, loads it in the model process and stores it in r1.modelPath. True on success. */
 export async function useModelFile(services: Services, modelPath: string): Promise<boolean> {
-    const problem = await ggufProblem(modelPath);
-    if (problem) {
-        services.log.error(`Not using ${modelPath}: ${problem}`);
+    const checked = await services.modelProcess.checkModelFile(modelPath).catch((error: unknown) => {
+        reportRequestError(error, services.log);
+        return undefined;
+    });
+    if (!checked) return false;
+    if (!checked.ok) {
+        const problem = checked.problem.message;
+        services.log.error(`Not using ${modelPath} (${checked.problem.code}): ${problem}`);
         const previous = services.config.modelPath;
         const keep = previous && previous !== modelPath ? ` ${basename(previous)} stays selected.` : "";
         void vscode.window.showErrorMessage(`R1: ${problem}${keep}`, "Select Model").then((choice) => {
@@ -20,21 +24,6 @@ export async function useModelFile(services: Services, modelPath: string): Promi
         return false;
     }
     return useModel(services, modelPath);
-}
-
-/** The reason `modelPath` cannot be used, or undefined when its header is fine. */
-async function ggufProblem(modelPath: string): Promise<string | undefined> {
-    try {
-        await checkGgufFile(modelPath);
-        return undefined;
-    } catch (error) {
-        if (error instanceof GgufError) return error.message;
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT") return `${modelPath} does not exist. Choose another file.`;
-        if (code === "EISDIR") return `${modelPath} is a folder, not a GGUF model file.`;
-        if (code === "EACCES" || code === "EPERM") return `${modelPath} cannot be read (permission denied).`;
-        return `${basename(modelPath)} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-    }
 }
 
 /** Loads `modelPath` in the model process; on success it becomes the configured model. */

@@ -150,14 +150,31 @@ describe("Models: R1: Select Model and R1: Manage Models", function () {
     it("a file that is not a GGUF model, or a model of another architecture, is refused and the previous model stays", async () => {
         const previous = r1().get<string>("modelPath");
         assert.equal(previous, storedPath, "the previous test selected the fixture");
-        const html = join(tmp, "login-page.gguf");
-        writeFileSync(html, "<!DOCTYPE html><html><body>Sign in</body></html>");
-        assert.equal(await vscode.commands.executeCommand("r1.selectModel", html), false);
-        const other = join(tmp, "whisper.gguf");
-        writeFileSync(other, fakeModel("whisper", 4096));
-        assert.equal(await vscode.commands.executeCommand("r1.selectModel", other), false);
-        const missing = join(tmp, "nowhere.gguf");
-        assert.equal(await vscode.commands.executeCommand("r1.selectModel", missing), false);
+        // The messages the user is shown (the extension gets the same window object), answered at once.
+        const original = vscode.window.showErrorMessage;
+        const shown: string[] = [];
+        (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string) => {
+            shown.push(message);
+            return Promise.resolve(undefined);
+        };
+        try {
+            const html = join(tmp, "login-page.gguf");
+            writeFileSync(html, "<!DOCTYPE html><html><body>Sign in</body></html>");
+            assert.equal(await vscode.commands.executeCommand("r1.selectModel", html), false);
+            const other = join(tmp, "whisper.gguf");
+            writeFileSync(other, fakeModel("whisper", 4096));
+            assert.equal(await vscode.commands.executeCommand("r1.selectModel", other), false);
+            const missing = join(tmp, "nowhere.gguf");
+            assert.equal(await vscode.commands.executeCommand("r1.selectModel", missing), false);
+        } finally {
+            (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+        }
+        // The model process's check says what each file is, and that the previous model stays.
+        assert.equal(shown.length, 3, shown.join(" | "));
+        assert.match(shown[0], /^R1: login-page\.gguf is a web page or an error response/);
+        assert.match(shown[1], /^R1: whisper\.gguf is a "whisper" model; R1 Reasoner runs qwen2, llama, deepseek2 models/);
+        assert.match(shown[2], /^R1: Model file not found: .*nowhere\.gguf/);
+        for (const message of shown) assert.ok(message.endsWith(` ${basename(storedPath)} stays selected.`), message);
         assert.equal(r1().get("modelPath"), previous);
         assert.equal(api.modelProcess.status?.model?.path, previous, "the loaded model was not unloaded");
     });

@@ -270,26 +270,33 @@ describe("models: load, switch, bad files", () => {
         assert.deepEqual(status.settings, { gpu: "cpu", contextSize: 2048, threads: 1, idleUnloadMinutes: 0 }, "the status says which settings the process works with");
     });
 
-    test("a missing file, a file that is not GGUF, a truncated GGUF and a wrong architecture: clear errors, the server survives, the previous model stays", async () => {
+    test("a missing file, a file that is not GGUF, a truncated GGUF, an architecture we do not run and a tensor llama.cpp misses: clear errors, the server survives, the previous model stays", async () => {
         await client.loadModel(await model("scripted"));
         const notGguf = join(scratch, "notes.gguf");
         writeFileSync(notGguf, "# just some markdown\n".repeat(10));
         const truncated = join(scratch, "truncated.gguf");
         copyFileSync(await model("multiBlock"), truncated);
         truncateSync(truncated, Math.floor(statSync(truncated).size * 0.6));
-        // An architecture llama.cpp does not know, with consistent metadata: every "qwen2" becomes "qwenX"
-        // (same length, so every offset stays valid).
+        // An architecture we do not run, with consistent metadata: every "qwen2" becomes "qwenX" (same length,
+        // so every offset stays valid). The check refuses it before llama.cpp sees it.
         const wrongArch = join(scratch, "wrong-arch.gguf");
         await writeScriptedModel(wrongArch, { pieces: ["a", "b"], architecture: "qwen2" });
         const bytes = readFileSync(wrongArch);
         for (let at = bytes.indexOf("qwen2"); at >= 0; at = bytes.indexOf("qwen2", at + 5)) bytes.write("qwenX", at, "latin1");
         writeFileSync(wrongArch, bytes);
+        // A file the check passes but llama.cpp refuses: a tensor renamed (same length). llama.cpp's own words
+        // are the message.
+        const wrongTensor = join(scratch, "wrong-tensor.gguf");
+        const tensorBytes = readFileSync(await model("scripted"));
+        tensorBytes.write("output_norX", tensorBytes.indexOf("output_norm.weight"), "latin1");
+        writeFileSync(wrongTensor, tensorBytes);
 
         const cases: Array<[string, number, RegExp]> = [
             [join(scratch, "missing.gguf"), ErrorCodes.modelFileMissing, /not found: .*missing\.gguf/],
             [notGguf, ErrorCodes.notGguf, /notes\.gguf is not a GGUF model file/],
             [truncated, ErrorCodes.loadFailed, /truncated\.gguf is incomplete: \d+ of \d+ bytes \(\d+\.\d%\)/],
-            [wrongArch, ErrorCodes.loadFailed, /^Could not load wrong-arch: unknown model architecture: 'qwenX'\.$/]
+            [wrongArch, ErrorCodes.loadFailed, /^wrong-arch\.gguf is a "qwenX" model; R1 Reasoner runs qwen2, llama, deepseek2 models/],
+            [wrongTensor, ErrorCodes.loadFailed, /^Could not load wrong-tensor: missing tensor 'output_norm\.weight'/]
         ];
         for (const [path, code, message] of cases) {
             await assert.rejects(client.loadModel(path), (e: { code: number; message: string }) => {

@@ -1,6 +1,6 @@
 // Writes small GGUF headers for tests: magic, version, counts and key/values (u32, string, string
-// array), followed by random bytes standing in for tensor data. Not a loadable model: enough for the
-// header reader and the downloader (the fixtures helper writes real generated models).
+// array), followed by random bytes standing in for tensor data. Not a loadable model (no tensors): enough
+// for the model-file check and the downloader (the fixtures helper writes real generated models).
 import { randomBytes } from "node:crypto";
 
 type Value = { u32: number } | { str: string } | { strArray: string[] } | { f32: number };
@@ -38,13 +38,19 @@ export function ggufHeader(kv: Record<string, Value>, options: { version?: numbe
     return Buffer.concat(parts);
 }
 
-/** A GGUF header for `architecture` followed by `dataBytes` random bytes. */
+/**
+ * A GGUF header for `architecture`, with the hyperparameters the model-file check requires, followed by
+ * `dataBytes` random bytes. `extra` adds keys or replaces them.
+ */
 export function fakeModel(architecture: string, dataBytes: number, extra: Record<string, Value> = {}): Buffer {
     const header = ggufHeader({
         "general.architecture": { str: architecture },
         "general.name": { str: `test ${architecture}` },
         [`${architecture}.context_length`]: { u32: 131072 },
         [`${architecture}.block_count`]: { u32: 2 },
+        [`${architecture}.embedding_length`]: { u32: 64 },
+        [`${architecture}.feed_forward_length`]: { u32: 128 },
+        [`${architecture}.attention.head_count`]: { u32: 4 },
         "tokenizer.ggml.tokens": { strArray: ["<｜begin▁of▁sentence｜>", "a", "b", "<think>", "</think>"] },
         ...extra
     });

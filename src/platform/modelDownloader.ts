@@ -224,9 +224,13 @@ async function downloadOnce(file: DownloadFile, index: number, meter: ProgressMe
                 cb(null, chunk);
             }
         });
+        const sink = createWriteStream(part, { flags: partBytes > 0 ? "a" : "w" });
         try {
-            await pipeline(response, counter, createWriteStream(part, { flags: partBytes > 0 ? "a" : "w" }), { signal: options.signal });
+            await pipeline(response, counter, sink, { signal: options.signal });
         } catch (e) {
+            // pipeline() can reject while the part file's last write is still landing: report only once the file
+            // is closed, so the bytes kept (and a resume started at once) are what is really on disk.
+            if (!sink.closed) await new Promise<void>((done) => sink.once("close", () => done()));
             if (isAbort(e, options.signal)) {
                 throw new ModelDownloadError("aborted", name, `Download of ${name} cancelled. ${formatBytes(partBytes + received)} are kept in ${basename(part)}; downloading again resumes from there.`, { url, cause: e });
             }

@@ -156,8 +156,17 @@ export class ModelProcess implements vscode.Disposable {
 
     private async onClosed(): Promise<CloseHandlerResult> {
         if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
-        // Give the exit event a moment to arrive, so the reason can be reported.
-        for (let i = 0; i < 20 && !this.lastExit; i++) await new Promise((r) => setTimeout(r, 25));
+        // The exit event carries the reason to report: wait for it (it follows the closed pipe; bounded in case it never comes).
+        const child = this.child;
+        if (!this.lastExit && child) {
+            await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, 5000);
+                child.once("exit", () => {
+                    clearTimeout(timer);
+                    resolve();
+                });
+            });
+        }
         const exit = this.lastExit;
         const now = Date.now();
         this.crashes = this.crashes.filter((t) => now - t < crashWindowMs);
@@ -172,10 +181,16 @@ export class ModelProcess implements vscode.Disposable {
             void vscode.window.showWarningMessage(`R1: the model process stopped unexpectedly (${reason}). It was restarted; the model loads again on the next request.`, "Show Logs").then((choice) => {
                 if (choice) this.log.show();
             });
-            // The restarted process must get the settings again.
-            setTimeout(() => {
-                if (this.client?.state === State.Running) this.watchInstance(this.client);
-            }, 500);
+            // The restarted process must get the settings again, once the client has it running (however long that takes).
+            const client = this.client;
+            if (client) {
+                const running = client.onDidChangeState((e) => {
+                    if (e.newState !== State.Running) return;
+                    running.dispose();
+                    if (this.client === client) this.watchInstance(client);
+                });
+                this.instanceDisposables.push(running);
+            }
             return { action: CloseAction.Restart, handled: true };
         }
         void vscode.window.showErrorMessage(`R1: the model process crashed again (${reason}). It was not restarted.`, "Restart Model Process", "Show Logs").then((choice) => {

@@ -7,8 +7,12 @@
 //                task: script, style, layout, paint, observers, GC; time lost to other processes on a
 //                busy machine is not in it), between marks the page leaves every 1,000 tokens. It
 //                includes the harness's own small per-frame driver work.
-//   restyled, laid out   elements whose style was recomputed and layout objects laid out (trace
-//                counters): the amount of work, free of timing noise.
+//   restyled, laid out   elements whose style was recomputed and layout objects laid out: the summed
+//                `elementCount` of the trace's UpdateLayoutTree events and `beginData.dirtyObjects` of its
+//                Layout events on the page's main thread. The amount of work, not its duration: the same
+//                on an idle and on a busy machine. (CDP's Performance.getMetrics has no per-element counts:
+//                RecalcStyleCount and LayoutCount count passes, LayoutObjects is the number of layout
+//                objects alive, Nodes the DOM size.)
 //   in-page ms   wall time of the webview's message handlers and animation-frame callbacks plus the
 //                style and layout they cause (forced right after each callback).
 //   frame gap    the longest gap between consecutive animation frames (wall clock).
@@ -18,9 +22,11 @@
 // The stream is run --runs times (default 3) after a warm-up, and each window keeps its lowest value of
 // the runs: work our code does recurs in every run at the same place, while another process stealing the
 // CPU does not. A frame counts as long only if it was long in every run.
-// growth = (÷ probe cost per 1k tokens over the last 4k tokens of the thought) ÷ (over its first 4k); the
-// raw CPU ratio and least-squares fits through all windows are printed too. The answer compares its first
-// and last 1,000 tokens.
+// restyle_growth and layout_growth = (restyled, laid out per 1k tokens over the last 4k tokens of the
+// thought) ÷ (over its first 4k): they decide whether rendering stays flat (≤ 1.2 each: `flat`), since they
+// do not move with the machine's load. growth = the same ratio of ÷ probe CPU time, and the raw CPU ratio and
+// least-squares fits through all windows, are printed as well: they tell what the work costs, but a run's
+// CPU ratio moves by ±0.2 with the weather. The answer compares its first and last 1,000 tokens.
 //
 // Usage: npm run bench:webview [-- --runs 3 --tokens-per-frame 32 --thought 32000 --answer 4000]
 // Prints a table and, last, one JSON line.
@@ -138,6 +144,16 @@ function trend(values: number[], edge: number): { first: number; last: number; g
     return { first, last, growth: last / first, fittedFirst, fittedLast, fittedGrowth: fittedLast / fittedFirst };
 }
 
+/** The work counters decide flatness: last 4k ÷ first 4k of the thought, for each of them. */
+const flatLimit = 1.2;
+
+/** One run's counter growth (restyled, laid out) over the thought, as the final figures are computed. */
+function counterGrowth(rows: Row[], thoughtTokens: number): { restyle: number; layout: number } {
+    const thoughtRows = rows.filter((r) => r.start + 1000 <= thoughtTokens);
+    const edge = Math.max(1, Math.min(4, Math.floor(thoughtRows.length / 2)));
+    return { restyle: trend(thoughtRows.map((r) => r.restyledPer1k), edge).growth, layout: trend(thoughtRows.map((r) => r.laidOutPer1k), edge).growth };
+}
+
 async function main(): Promise<void> {
     const unavailable = harnessUnavailable();
     if (unavailable) {
@@ -165,6 +181,7 @@ async function main(): Promise<void> {
         ]);
 
         let best: Row[] = [];
+        const counterGrowthByRun: Array<{ restyle: number; layout: number }> = [];
         let maxTaskCpuMs = 0;
         let maxTaskAt = 0;
         let worstGapAnyRun = 0;
@@ -198,10 +215,13 @@ async function main(): Promise<void> {
                     restyledPer1k: w.restyled * scale, laidOutPer1k: w.laidOut * scale, inPagePer1k: r.msPer1k, maxGap: r.maxGap, maxTaskMs: w.maxTaskMs
                 };
             });
+            counterGrowthByRun.push(counterGrowth(rows, thoughtTokens));
             const min = (a: number, b: number | undefined) => Math.min(a, b ?? Infinity);
             best = run === 0 ? rows : best.map((b, i) => ({
                 ...b,
                 cpuPer1k: min(b.cpuPer1k, rows[i]?.cpuPer1k),
+                restyledPer1k: min(b.restyledPer1k, rows[i]?.restyledPer1k),
+                laidOutPer1k: min(b.laidOutPer1k, rows[i]?.laidOutPer1k),
                 normPer1k: min(b.normPer1k, rows[i]?.normPer1k),
                 inPagePer1k: min(b.inPagePer1k, rows[i]?.inPagePer1k),
                 maxGap: min(b.maxGap, rows[i]?.maxGap),
@@ -221,6 +241,9 @@ async function main(): Promise<void> {
         const thoughtRows = best.filter((r) => r.start + 1000 <= thoughtTokens);
         const answerRows = best.filter((r) => r.start >= thoughtTokens);
         const edge = Math.max(1, Math.min(4, Math.floor(thoughtRows.length / 2)));
+        const restyled = trend(thoughtRows.map((r) => r.restyledPer1k), edge);
+        const laidOut = trend(thoughtRows.map((r) => r.laidOutPer1k), edge);
+        const flat = restyled.growth <= flatLimit && laidOut.growth <= flatLimit;
         const raw = trend(thoughtRows.map((r) => r.cpuPer1k), edge);
         const norm = trend(thoughtRows.map((r) => r.normPer1k), edge);
         const answerRaw = trend(answerRows.map((r) => r.cpuPer1k), 1);
@@ -230,6 +253,10 @@ async function main(): Promise<void> {
         const gaps = best.map((r) => r.maxGap);
 
         console.log("");
+        const perRun = (k: "restyle" | "layout") => counterGrowthByRun.map((g) => g[k].toFixed(2)).join(", ");
+        console.log(`work:    ${restyled.first.toFixed(0)} elements restyled per 1k tokens over the first ${edge}k of the thought, ${restyled.last.toFixed(0)} over ` +
+            `the last ${edge}k: growth ${restyled.growth.toFixed(2)} (runs: ${perRun("restyle")}); layout objects laid out ${laidOut.first.toFixed(0)} → ` +
+            `${laidOut.last.toFixed(0)}: growth ${laidOut.growth.toFixed(2)} (runs: ${perRun("layout")}); ${flat ? "flat" : "NOT flat"} (limit ${flatLimit})`);
         console.log(`thought: ${raw.first.toFixed(1)} CPU ms per 1k tokens over the first ${edge}k, ${raw.last.toFixed(1)} over the last ${edge}k: growth ${raw.growth.toFixed(2)} ` +
             `(fitted line: ${raw.fittedGrowth.toFixed(2)}); relative to the probe: growth ${norm.growth.toFixed(2)} (fitted line: ${norm.fittedGrowth.toFixed(2)})`);
         console.log(`answer:  ${answerRaw.first.toFixed(1)} CPU ms per 1k tokens over the first 1k, ${answerRaw.last.toFixed(1)} over the last 1k: growth ${answerRaw.growth.toFixed(2)}; ` +
@@ -239,6 +266,15 @@ async function main(): Promise<void> {
             `in any run ${maxTaskCpuMs.toFixed(1)} ms (window from token ${maxTaskAt}); long tasks (> 50 ms wall) ${longTasks} in ${runs} run(s)`);
         console.log(JSON.stringify({
             tokens: total,
+            flat,
+            restyled_per_1k_first: round(restyled.first, 1),
+            restyled_per_1k_last: round(restyled.last, 1),
+            restyle_growth: round(restyled.growth),
+            laid_out_per_1k_first: round(laidOut.first, 1),
+            laid_out_per_1k_last: round(laidOut.last, 1),
+            layout_growth: round(laidOut.growth),
+            restyle_growth_runs: counterGrowthByRun.map((g) => round(g.restyle)),
+            layout_growth_runs: counterGrowthByRun.map((g) => round(g.layout)),
             ms_per_1k_first: round(raw.first),
             ms_per_1k_last: round(raw.last),
             growth: round(norm.growth),

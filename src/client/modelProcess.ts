@@ -184,8 +184,17 @@ export class ModelProcess implements vscode.Disposable {
 
     private async onClosed(): Promise<CloseHandlerResult> {
         if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
-        // Give the exit event a moment to arrive, so the reason can be reported.
-        for (let i = 0; i < 20 && !this.lastExit; i++) await new Promise((r) => setTimeout(r, 25));
+        // The exit event carries the reason to report: wait for it (it follows the closed pipe; bounded in case it never comes).
+        const child = this.child;
+        if (!this.lastExit && child) {
+            await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, 5000);
+                child.once("exit", () => {
+                    clearTimeout(timer);
+                    resolve();
+                });
+            });
+        }
         const exit = this.lastExit;
         const now = Date.now();
         this.crashes = this.crashes.filter((t) => now - t < crashWindowMs);

@@ -1,5 +1,7 @@
 // Batches streamed deltas into progress messages: never one message per token, never more than `intervalMs`
-// between a token and the message that carries it (50 ms: no visible lag).
+// between a token and the message that carries it (50 ms: no visible lag). The first text of a reply goes at once,
+// alone: the view shows that the model has started without waiting for a batch, and a reply of two or more
+// deltas always streams in two or more messages, however fast the model is.
 import type { ReasonNotice, ReasonProgress, ReasonStats, ThoughtState } from "../shared/lspProtocol";
 
 export class ProgressBatcher {
@@ -17,6 +19,8 @@ export class ProgressBatcher {
     ) {}
 
     private answerRetracted = false;
+    /** Whether a message with text has gone: until then, text is sent as soon as it comes. */
+    private textSent = false;
 
     /** Adds a delta. A retraction (the answer so far was reasoning) is carried in order with the text. */
     add(delta: { thought: string; answer: string; answerRetracted?: true }): void {
@@ -27,7 +31,12 @@ export class ProgressBatcher {
         }
         this.thought += delta.thought;
         this.answer += delta.answer;
-        if (delta.answerRetracted || delta.thought || delta.answer) this.touch();
+        if (!this.textSent && (delta.thought || delta.answer)) {
+            this.dirty = true;
+            this.flush();
+        } else if (delta.answerRetracted || delta.thought || delta.answer) {
+            this.touch();
+        }
     }
 
     addNotice(notice: ReasonNotice): void {
@@ -51,6 +60,7 @@ export class ProgressBatcher {
         if (this.answer) progress.answer = this.answer;
         if (this.notices.length > 0) progress.notices = this.notices;
         if (this.answerRetracted) progress.answerRetracted = true;
+        if (this.thought || this.answer) this.textSent = true;
         this.answerRetracted = false;
         this.thought = "";
         this.answer = "";

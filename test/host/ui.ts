@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type FrameLocator, type Locator, type Page } from "playwright-core";
 import { chromiumPath, testResultsDir } from "./hostPaths";
 
 /** Chromium flags that work headless in a container without GPU or network (see FACTS.md). */
@@ -77,6 +77,14 @@ export async function openWorkbench(page: Page, url: string, timeoutMs = 60_000)
 /** Waits until the activity bar shows a view container (it appears once the extension has been scanned). */
 export async function waitForActivity(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
     await activityItem(page, title).waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * R1 Reasoner's status bar item ("R1: …"). The extension creates it in activate(), and VS Code sends it to the
+ * window only after activate() has returned: once it shows, the extension's commands and code actions are registered.
+ */
+export function r1StatusItem(page: Page): Locator {
+    return page.locator(".part.statusbar .statusbar-item").filter({ hasText: /R1: / }).first();
 }
 
 function activityItem(page: Page, title: string) {

@@ -3,8 +3,9 @@
 //
 // Language servers update in steps (TypeScript sends syntax errors, then semantic errors, each replacing its
 // part of the file's list), so one change event is not the end: the watch waits until the list has been quiet
-// for a while. It waits longer while the caller's `settledWhen` says the result would be a failure (a fixed
-// error may just not have been re-checked yet), and gives up at the timeout.
+// for a while. It waits longer while the caller's `looksFinal` says the result would be a failure (a fixed
+// error may just not have been re-checked yet): at least `doubtfulQuietMs`, and twice as long as the language
+// has taken so far, since a busy machine slows its second step as much as its first. It gives up at the timeout.
 import * as vscode from "vscode";
 import type { DiagnosticInfo, DiagnosticSeverity } from "../../core/fix/diagnosticInfo";
 
@@ -54,7 +55,7 @@ export interface SettleOptions {
     timeoutMs: number;
     /** Quiet time after the last change when the result looks final (default 1000 ms). */
     quietMs?: number;
-    /** Quiet time when `looksFinal` says no (default 3000 ms). */
+    /** Quiet time when `looksFinal` says no (default 3000 ms, or twice the time to the last change if longer). */
     doubtfulQuietMs?: number;
     /** Whether a list of diagnostics is the expected outcome (for example: the fixed error is gone). */
     looksFinal?: (diagnostics: DiagnosticInfo[]) => boolean;
@@ -88,7 +89,7 @@ export function watchDiagnostics(uri: vscode.Uri): DiagnosticsWatch {
                     const now = Date.now();
                     if (events > 0) {
                         const diagnostics = currentDiagnostics(uri);
-                        const need = !options.looksFinal || options.looksFinal(diagnostics) ? quiet : doubtful;
+                        const need = !options.looksFinal || options.looksFinal(diagnostics) ? quiet : Math.max(doubtful, 2 * (lastChange - started));
                         if (now - lastChange >= need || now >= deadline) {
                             return { updated: true, diagnostics, elapsedMs: now - started, events };
                         }

@@ -4,7 +4,8 @@
 //
 // The proposal follows the document: when the user types while the diff is open, the edit is rebased onto the
 // new text (rebaseEdit) and the right side refreshed; when the code it replaces changes, the proposal is dropped
-// with the reason, never applied to shifted text. Closing the diff discards it.
+// with the reason, never applied to shifted text. Closing the diff discards it. Whatever the decision, its diff is
+// closed before the decision is returned: a refused, discarded or applied proposal never leaves a tab behind.
 import * as vscode from "vscode";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { applyEdit as applyTextEdit, type TextEdit } from "../../core/edit/textEdit";
@@ -65,7 +66,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
                 for (const tab of e.closed) {
                     const input = tab.input;
                     if (input instanceof vscode.TabInputTextDiff && input.modified.scheme === proposalScheme) {
-                        this.resolve(input.modified.toString(), { kind: "discard", why: "closed" }, false);
+                        this.resolve(input.modified.toString(), { kind: "discard", why: "closed" });
                     }
                 }
             }),
@@ -102,17 +103,24 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
             });
         } catch (error) {
             this.proposals.delete(uri.toString());
+            await this.closeDiff(uri);
             return { kind: "discard", why: "disposed", message: `The diff could not be opened: ${String(error)}` };
         }
-        // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
-        // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
-        void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
-            if (!choice) return;
-            if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
-                void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");
-            }
-        });
-        return decision;
+        // The document may have changed while the diff opened, and made the proposal stale: then no notice.
+        if (this.proposals.has(uri.toString())) {
+            // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
+            // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
+            void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
+                if (!choice) return;
+                if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
+                    void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");
+                }
+            });
+        }
+        const made = await decision;
+        // Only here, after the diff has opened: a decision made while it was opening would find no tab to close.
+        await this.closeDiff(uri);
+        return made;
     }
 
     /**
@@ -124,16 +132,16 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         const p = this.find(target);
         if (!p) return false;
         if (kind === "discard") {
-            this.resolve(p.uri.toString(), { kind: "discard", why: "user" }, true);
+            this.resolve(p.uri.toString(), { kind: "discard", why: "user" });
             return true;
         }
         const currentText = p.spec.document.getText();
         const r = rebaseEdit(p.spec.baseText, currentText, p.spec.edit);
         if (!r.ok) {
-            this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: r.reason }, true);
+            this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: r.reason });
             return true;
         }
-        this.resolve(p.uri.toString(), { kind: "apply", edit: r.edit, currentText }, true);
+        this.resolve(p.uri.toString(), { kind: "apply", edit: r.edit, currentText });
         return true;
     }
 
@@ -171,29 +179,36 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
             if (p.spec.document !== document && p.spec.document.uri.toString() !== document.uri.toString()) continue;
             const refusal = this.refresh(p);
             if (refusal) {
-                this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: refusal }, true);
+                this.resolve(p.uri.toString(), { kind: "discard", why: "stale", message: refusal });
             } else {
                 this.changed.fire(p.uri);
             }
         }
     }
 
-    private resolve(key: string, decision: ReviewDecision, closeTab: boolean): void {
+    /** Settles a pending proposal; review() closes its diff before passing the decision on. */
+    private resolve(key: string, decision: ReviewDecision): void {
         const p = this.proposals.get(key);
         if (!p) return;
         this.proposals.delete(key);
-        if (closeTab) void this.closeDiff(p.uri);
         p.resolve(decision);
     }
 
+    /** Closes the proposal's diff tabs; returns once VS Code's tab model (tabGroups) no longer lists them. */
     private async closeDiff(uri: vscode.Uri): Promise<void> {
-        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
+        const open = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
             t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === uri.toString());
-        if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
+        // A Tab object goes stale when VS Code rebuilds its tab model (closing it then throws): take fresh ones and
+        // try again, a few rounds at most (a tab whose closing is refused stays).
+        for (let round = 0; round < 3; round++) {
+            const tabs = open();
+            if (tabs.length === 0) return;
+            await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
+        }
     }
 
     dispose(): void {
-        for (const key of [...this.proposals.keys()]) this.resolve(key, { kind: "discard", why: "disposed" }, true);
+        for (const key of [...this.proposals.keys()]) this.resolve(key, { kind: "discard", why: "disposed" });
         for (const d of this.disposables) d.dispose();
     }
 }

@@ -19,7 +19,7 @@ import type { ReasonParams, ReasonResult } from "../../../src/shared/lspProtocol
 import type { ContextChip, FileSuggestion, HostToWebview, WebviewToHost } from "../../../src/shared/webviewProtocol";
 import { BROKEN_LINE, FIXED_LINE, MONEY_FILE, MONEY_FIXED, MULTI_FILE, RIGHT_FIX, SLOW_RIGHT_FIX } from "../../fixtures/cartScripts";
 import { expectedScriptReply, writeScriptedModel } from "../../fixtures/scriptedModel";
-import { extensionId, proposalTabs, r1, restoreDocument, selectModelFile, waitFor } from "./helpers";
+import { extensionId, proposalTabs, r1, restoreDocument, selectModelFile, setR1, waitFor } from "./helpers";
 
 interface R1Api {
     modelProcess: { reason: (params: ReasonParams, ...rest: unknown[]) => Promise<ReasonResult> };
@@ -80,8 +80,8 @@ describe("Chat: conversation, code blocks, history", function () {
         await writeScriptedModel(slow, SLOW_RIGHT_FIX);
         multiFile = join(tmp, "multi-file.gguf");
         await writeScriptedModel(multiFile, MULTI_FILE);
-        await r1().update("threads", 1, vscode.ConfigurationTarget.Global);
-        await r1().update("contextSize", 16384, vscode.ConfigurationTarget.Global);
+        await setR1("threads", 1);
+        await setR1("contextSize", 16384);
         uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, "src", "cart.ts");
         doc = await vscode.workspace.openTextDocument(uri);
         original = doc.getText();
@@ -107,7 +107,7 @@ describe("Chat: conversation, code blocks, history", function () {
         view?.dispose();
         restoreReason?.();
         await resetDocument();
-        for (const key of ["modelPath", "threads", "contextSize", "thinkingBudget", "modelsFolder"]) await r1().update(key, undefined, vscode.ConfigurationTarget.Global);
+        for (const key of ["modelPath", "threads", "contextSize", "thinkingBudget", "modelsFolder"]) await setR1(key, undefined);
         await api.chat.newChat();
         if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
@@ -204,7 +204,7 @@ describe("Chat: conversation, code blocks, history", function () {
         await vscode.commands.executeCommand("r1.discardProposedFix");
         assert.equal((await pending).status, "discarded");
         assert.equal(doc.getText(), original);
-        await waitFor(() => proposalTabs().length === 0, 10_000, "the diff closes");
+        assert.equal(proposalTabs().length, 0, "the diff is closed by the time the outcome comes");
 
         const fromThought = turn.result!.reasoning.trim().split("\n")[0]!;
         for (const bad of [fromThought, "export function parsePrice(text: string): number {\n    return eval(text);\n}"]) {
@@ -310,7 +310,7 @@ describe("Chat: conversation, code blocks, history", function () {
 
     it("Stop while thinking keeps the partial thought in the turn", async () => {
         await selectModelFile(slow);
-        await r1().update("thinkingBudget", 0, vscode.ConfigurationTarget.Global);
+        await setR1("thinkingBudget", 0);
         const from = posted.length;
         const sending = view.handle({ type: "send", text: "Think about parsePrice for a long time." });
         await waitFor(() => ofType("progress", from).some((m) => (m.progress.thought ?? "").length > 20), 60_000, "the thought streams");
@@ -327,7 +327,7 @@ describe("Chat: conversation, code blocks, history", function () {
         assert.equal(ofType("busy", from).pop()?.busy, false);
         // A follow-up leaves out the stopped exchange (no answer), so the roles still alternate.
         await selectModelFile(rightFix);
-        await r1().update("thinkingBudget", undefined, vscode.ConfigurationTarget.Global);
+        await setR1("thinkingBudget", undefined);
         await send("Short answer please.");
         const roles = requests.at(-1)!.turns.map((t) => t.role);
         for (let i = 1; i < roles.length; i++) assert.notEqual(roles[i], roles[i - 1], roles.join(","));
@@ -358,8 +358,8 @@ describe("Chat: conversation, code blocks, history", function () {
     it("with no model selected, a model already downloaded is used and the turn says so; with none, Select Model is offered", async () => {
         const models = join(tmp, "models");
         mkdirSync(join(models, "someone"), { recursive: true });
-        await r1().update("modelsFolder", models, vscode.ConfigurationTarget.Global);
-        await r1().update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+        await setR1("modelsFolder", models);
+        await setR1("modelPath", undefined);
         await waitFor(() => !r1().get<string>("modelPath"), 5000, "no model selected");
 
         let from = posted.length;
@@ -380,13 +380,18 @@ describe("Chat: conversation, code blocks, history", function () {
     });
     it("R1: Open Chat in Editor opens one editor tab with the chat (a second call reveals it)", async () => {
         const panels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith("r1.chatPanel"));
+        const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
         await vscode.commands.executeCommand("r1.openChatInEditor");
-        const tab = await waitFor(() => panels()[0], 15_000, "the chat opens as an editor tab");
+        const tab = await waitFor(() => panels()[0], 30_000, "the chat opens as an editor tab");
         assert.equal(tab.label, "R1 Chat");
+        // The file in front again, then the command once more: the chat tab comes to the front. A second tab would
+        // be listed by the time it is in front, so the count is checked at that moment, not after some time.
+        await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+        await waitFor(() => active()?.input instanceof vscode.TabInputText, 30_000, "cart.ts is the active tab");
         await vscode.commands.executeCommand("r1.openChatInEditor");
-        await new Promise((r) => setTimeout(r, 500));
+        await waitFor(() => panels().includes(active()!), 30_000, "the chat tab is active again");
         assert.equal(panels().length, 1, "one chat tab");
         await vscode.window.tabGroups.close(panels());
-        assert.equal(panels().length, 0);
+        await waitFor(() => panels().length === 0, 30_000, "the chat tab closes");
     });
 });

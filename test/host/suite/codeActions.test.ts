@@ -6,161 +6,47 @@
 // What the user would notice is checked: the quick fix is offered and costs nothing until chosen; the chosen fix
 // opens a diff (the proposal is a virtual document beside the file), and Apply changes the file in one undoable
 // edit; the verification reads the TypeScript server's new diagnostics and says "Fixed: TS2322 gone" or "TS2322
-// is still there"; a document edited while the model thinks is never corrupted; cancelling keeps the partial
-// thought and changes nothing; Explain Code streams its thought and answer into the reasoning view.
+// is still there", and the diff is gone by then; cancelling keeps the partial thought and changes nothing;
+// Explain Code streams its thought and answer into the reasoning view. (A document edited while the model thinks:
+// fixWhileEditing.test.ts.)
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as vscode from "vscode";
 import { FixCodeActionProvider } from "../../../src/features/fix/fixProvider";
 import type { FixOutcome } from "../../../src/features/fix/fixWithR1";
 import type { ExplainOutcome } from "../../../src/features/explain/explainCode";
-import type { ExternalTurn, ExternalTurnInfo } from "../../../src/features/reasoning/reasoningDisplay";
-import type { ReasonProgress, ReasonResult } from "../../../src/shared/lspProtocol";
-import { extensionId, proposalTabs, r1, restoreDocument, selectModelFile, waitFor } from "./helpers";
+import { proposalTabs, setR1, waitFor } from "./helpers";
+import { FixSession, typeError } from "./fixSession";
 import { BROKEN_LINE, EXPLAIN, FIXED_LINE, RIGHT_FIX, SLOW_RIGHT_FIX, WRONG_FIX, WRONG_LINE } from "../../fixtures/cartScripts";
-import { expectedScriptReply, writeScriptedModel, type ScriptSpec } from "../../fixtures/scriptedModel";
+import { expectedScriptReply } from "../../fixtures/scriptedModel";
 import { r1ReplyPieces } from "../../fixtures/scriptPieces";
-
-interface R1Api {
-    modelProcess: { reason: (...args: unknown[]) => Promise<ReasonResult> };
-    display: { startTurn(info: ExternalTurnInfo): ExternalTurn };
-}
-
-interface RecordedTurn {
-    info: ExternalTurnInfo;
-    progress: Array<{ at: number; progress: ReasonProgress }>;
-    result?: ReasonResult;
-    failed?: string;
-    finishedAt?: number;
-    thought: string;
-    answer: string;
-}
-
-function typeError(uri: vscode.Uri): vscode.Diagnostic | undefined {
-    return vscode.languages.getDiagnostics(uri).find((d) => String(typeof d.code === "object" ? d.code.value : d.code) === "2322");
-}
 
 describe("Code actions: Fix with R1 and Explain Code", function () {
     this.timeout(150_000);
-    let api: R1Api;
+    let session: FixSession;
     let uri: vscode.Uri;
     let doc: vscode.TextDocument;
     let original = "";
-    let tmp = "";
-    const turns: RecordedTurn[] = [];
-    let onTurnProgress: ((turn: RecordedTurn) => void) | undefined;
-    let restoreDisplay: (() => void) | undefined;
-    let reasonCalls = 0;
-    let restoreReason: (() => void) | undefined;
-
-    async function useModel(spec: ScriptSpec, name: string): Promise<void> {
-        const path = join(tmp, `${name}.gguf`);
-        await writeScriptedModel(path, spec);
-        await selectModelFile(path);
-    }
-
-    /** Resets the document to the sample's text and waits until TypeScript reports the error again. */
-    async function resetDocument(): Promise<void> {
-        await restoreDocument(doc, original);
-        await vscode.window.showTextDocument(doc);
-        // TypeScript re-checks the restored text: wait for the error at its original place (not a stale one).
-        const line = original.split("\n").indexOf(BROKEN_LINE);
-        await waitFor(() => typeError(uri)?.range.start.line === line, 60_000, "TypeScript reports TS2322 in cart.ts on line 9");
-    }
-
-    /** Starts "Fix with R1" on the type error as the quick fix does (its command and arguments). */
-    async function chooseFixWithR1(): Promise<{ outcome: Thenable<FixOutcome> }> {
-        const diagnostic = typeError(uri)!;
-        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
-        const fix = actions.find((a) => a.title === "Fix with R1");
-        assert.ok(fix?.command, `"Fix with R1" is offered (got: ${actions.map((a) => a.title).join(", ")})`);
-        // Wrapped: an async function would otherwise wait for the outcome itself.
-        return { outcome: vscode.commands.executeCommand<FixOutcome>(fix.command.command, ...(fix.command.arguments ?? [])) };
-    }
-
-    async function proposalShown(timeoutMs = 60_000): Promise<{ tab: vscode.Tab; proposal: vscode.TextDocument }> {
-        const tab = await waitFor(() => proposalTabs()[0], timeoutMs, "the proposed fix opens as a diff");
-        const input = tab.input as vscode.TabInputTextDiff;
-        assert.equal(input.original.toString(), uri.toString(), "the diff's left side is the file itself");
-        const proposal = await vscode.workspace.openTextDocument(input.modified);
-        return { tab, proposal };
-    }
+    let turns: FixSession["turns"];
+    const useModel = (spec: Parameters<FixSession["useModel"]>[0], name: string) => session.useModel(spec, name);
+    const chooseFixWithR1 = () => session.chooseFixWithR1();
+    const proposalShown = (timeoutMs?: number) => session.proposalShown(timeoutMs);
 
     before(async function () {
-        const ext = vscode.extensions.getExtension(extensionId)!;
-        api = (await ext.activate()) as R1Api;
-        tmp = mkdtempSync(join(tmpdir(), "r1-codeactions-host-"));
-        // One thread, as every test here: on a busy machine two threads can decode many times slower than one.
-        await r1().update("threads", 1, vscode.ConfigurationTarget.Global);
-        uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, "src", "cart.ts");
-        doc = await vscode.workspace.openTextDocument(uri);
-        original = doc.getText();
-        assert.ok(original.includes(BROKEN_LINE), "the sample still has its type error");
-        await vscode.window.showTextDocument(doc);
-        const t0 = Date.now();
-        await waitFor(() => typeError(uri), 90_000, "TypeScript reports TS2322 in cart.ts (the built-in TypeScript server)");
-        console.log(`[codeActions] TypeScript reported TS2322 after ${Date.now() - t0} ms`);
-
-        // Record every turn the features start in the reasoning view (the real display; the chat view still draws them).
-        const display = api.display;
-        const startTurn = display.startTurn.bind(display);
-        display.startTurn = (info: ExternalTurnInfo): ExternalTurn => {
-            const inner = startTurn(info);
-            const rec: RecordedTurn = { info, progress: [], thought: "", answer: "" };
-            turns.push(rec);
-            return {
-                progress(p) {
-                    rec.progress.push({ at: Date.now(), progress: p });
-                    if (p.answerRetracted) rec.answer = "";
-                    rec.thought += p.thought ?? "";
-                    rec.answer += p.answer ?? "";
-                    onTurnProgress?.(rec);
-                    inner.progress(p);
-                },
-                finish(result) {
-                    rec.result = result;
-                    rec.finishedAt = Date.now();
-                    inner.finish(result);
-                },
-                fail(message) {
-                    rec.failed = message;
-                    rec.finishedAt = Date.now();
-                    inner.fail(message);
-                }
-            };
-        };
-        restoreDisplay = () => (display.startTurn = startTurn);
-        const mp = api.modelProcess;
-        const reason = mp.reason.bind(mp);
-        mp.reason = (...args: unknown[]) => {
-            reasonCalls++;
-            return reason(...args);
-        };
-        restoreReason = () => (mp.reason = reason);
+        session = await FixSession.open("codeActions");
+        ({ uri, doc, original, turns } = session);
     });
 
     beforeEach(async () => {
-        onTurnProgress = undefined;
-        await resetDocument();
+        await session.reset();
     });
 
     after(async () => {
-        restoreDisplay?.();
-        restoreReason?.();
-        if (doc && doc.getText() !== original) {
-            const we = new vscode.WorkspaceEdit();
-            we.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
-            await vscode.workspace.applyEdit(we);
-        }
-        for (const key of ["modelPath", "fix.thinkingBudget", "explain.thinkingBudget", "threads"]) await r1().update(key, undefined, vscode.ConfigurationTarget.Global);
-        if (tmp) rmSync(tmp, { recursive: true, force: true });
+        await session?.close();
     });
 
     it("offers 'Fix with R1' on the TypeScript error (not preferred) and 'Fix all in file with R1', at no cost", async () => {
         const diagnostic = typeError(uri)!;
-        const calls = reasonCalls;
+        const calls = session.reasonCalls;
         const t0 = Date.now();
         const quick = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
         const ms = Date.now() - t0;
@@ -173,7 +59,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         const all = source.find((a) => a.title === "Fix all in file with R1");
         assert.ok(all, `source actions: ${source.map((a) => a.title).join(", ")}`);
         assert.equal(all.kind?.value, "source.r1.fixAll", "not source.fixAll: codeActionsOnSave must never start a model run");
-        assert.equal(reasonCalls, calls, "no model request while providing code actions");
+        assert.equal(session.reasonCalls, calls, "no model request while providing code actions");
         assert.equal(turns.length, 0, "nothing shown in the reasoning view");
         console.log(`[codeActions] executeCodeActionProvider (all providers, TypeScript's included) took ${ms} ms`);
 
@@ -190,7 +76,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.deepEqual([...touched].sort(), ["lineCount", "uri"], "only uri and lineCount are read (no getText)");
         assert.ok(perCallUs < 500, `provideCodeActions took ${perCallUs.toFixed(1)} µs per call`);
         console.log(`[codeActions] provideCodeActions: ${perCallUs.toFixed(1)} µs per call`);
-        assert.equal(reasonCalls, calls);
+        assert.equal(session.reasonCalls, calls);
     });
 
     it("a right fix: streamed, shown as a diff, applied as one undoable edit, verified 'Fixed: TS2322 gone'", async () => {
@@ -224,7 +110,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(outcome.retryId, undefined, "no retry offered for a working fix");
         console.log(`[codeActions] right fix verified in ${outcome.verificationMs} ms after Apply`);
         assert.equal(typeError(uri), undefined, "TypeScript no longer reports TS2322");
-        await waitFor(() => proposalTabs().length === 0, 5000, "the diff closes");
+        assert.equal(proposalTabs().length, 0, "the diff is closed by the time the outcome comes");
 
         // One undoable edit: one Undo brings the original back.
         await vscode.window.showTextDocument(doc);
@@ -269,7 +155,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         const { tab } = await proposalShown();
         await vscode.commands.executeCommand("r1.discardProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
         assert.equal((await first).status, "discarded");
-        await waitFor(() => proposalTabs().length === 0, 5000, "the diff closes");
+        assert.equal(proposalTabs().length, 0, "the diff is closed by the time the outcome comes");
         // "R1: Fix Problem at Cursor" from the palette: the problem under the cursor.
         const editor = await vscode.window.showTextDocument(doc);
         editor.selection = new vscode.Selection(8, 8, 8, 8);
@@ -329,63 +215,11 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), []);
     });
 
-    it("lines added above the function while the model thinks: the fix is rebased onto them, nothing corrupted", async () => {
-        await useModel(SLOW_RIGHT_FIX, "slow");
-        await r1().update("fix.thinkingBudget", 400, vscode.ConfigurationTarget.Global);
-        let editedAt = 0;
-        let editing: Thenable<boolean> | undefined;
-        const inserted = "// edited while R1 was thinking\n// (two lines)\n";
-        onTurnProgress = (turn) => {
-            if (editing || !turn.thought) return;
-            const we = new vscode.WorkspaceEdit();
-            we.insert(uri, new vscode.Position(0, 0), inserted);
-            editing = vscode.workspace.applyEdit(we).then((ok) => {
-                editedAt = Date.now();
-                return ok;
-            });
-        };
-        const turnsBefore = turns.length;
-        const outcomeP = (await chooseFixWithR1()).outcome;
-        const { tab, proposal } = await proposalShown(90_000);
-        assert.ok(editing && (await editing), "the document was edited");
-        const turn = turns[turnsBefore]!;
-        assert.ok(turn.finishedAt && editedAt < turn.finishedAt, "the edit happened while the model was thinking");
-        assert.equal(turn.result?.thoughtState, "budget", "the thought was closed by r1.fix.thinkingBudget");
-        const expected = inserted + original.replace(BROKEN_LINE, FIXED_LINE);
-        assert.equal(proposal.getText(), expected, "the proposal is the edited file with the fix, at the moved lines");
-        await vscode.commands.executeCommand("r1.applyProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
-        const outcome = await outcomeP;
-        assert.equal(outcome.status, "applied", outcome.message);
-        assert.equal(doc.getText(), expected);
-        assert.equal(outcome.verification?.verdict, "fixed", outcome.message);
-    });
-
-    it("the function itself edited while the model thinks: the fix is refused with the reason, the edit kept", async () => {
-        await useModel(SLOW_RIGHT_FIX, "slow");
-        await r1().update("fix.thinkingBudget", 400, vscode.ConfigurationTarget.Global);
-        let editing: Thenable<boolean> | undefined;
-        const line = original.split("\n").indexOf(BROKEN_LINE);
-        onTurnProgress = (turn) => {
-            if (editing || !turn.thought) return;
-            const we = new vscode.WorkspaceEdit();
-            we.insert(uri, new vscode.Position(line, 0), "    text = text.toUpperCase();\n");
-            editing = vscode.workspace.applyEdit(we);
-        };
-        const outcome = await (await chooseFixWithR1()).outcome;
-        assert.ok(editing && (await editing));
-        assert.equal(outcome.status, "refused");
-        assert.match(outcome.message, /changed while the model was thinking, so it is not applied/);
-        const lines = original.split("\n");
-        lines.splice(line, 0, "    text = text.toUpperCase();");
-        assert.equal(doc.getText(), lines.join("\n"), "the document is exactly as the user left it");
-        assert.equal(proposalTabs().length, 0, "no diff opened");
-    });
-
     it("cancelling while the model thinks keeps the partial thought and changes nothing", async () => {
         await useModel(SLOW_RIGHT_FIX, "slow");
-        await r1().update("fix.thinkingBudget", 0, vscode.ConfigurationTarget.Global);
+        await setR1("fix.thinkingBudget", 0);
         let cancelled: Thenable<unknown> | undefined;
-        onTurnProgress = (turn) => {
+        session.onTurnProgress = (turn) => {
             if (!cancelled && turn.thought.length > 100) cancelled = vscode.commands.executeCommand("r1.stopCodeActionRequests");
         };
         const turnsBefore = turns.length;
@@ -424,7 +258,7 @@ describe("Code actions: Fix with R1 and Explain Code", function () {
         assert.equal(doc.getText(), original, "explaining changes nothing");
 
         // A selection is explained as selected, with Explain Code's own thinking budget (r1.explain.thinkingBudget).
-        await r1().update("explain.thinkingBudget", 20, vscode.ConfigurationTarget.Global);
+        await setR1("explain.thinkingBudget", 20);
         editor.selection = new vscode.Selection(12, 11, 12, 23);
         const before = turns.length;
         const selected = await vscode.commands.executeCommand<ExplainOutcome>("r1.explainCode");

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { ReasonProgress, ReasonResult, ServerStatus } from "../../../src/shared/lspProtocol";
+import { waitFor } from "./helpers";
 
 const repoRoot = join(__dirname, "../../../..");
 const scripted = join(repoRoot, "test/fixtures/models/r1-scripted.gguf");
@@ -79,10 +80,7 @@ describe("the model process (language server)", function () {
         });
         process.kill(before, "SIGKILL");
         assert.equal((await crashed).restarted, true);
-        // The pid is undefined from the old process's exit until the client forks the new one.
-        for (let i = 0; i < 100 && (!mp.running || mp.pid === undefined || mp.pid === before); i++) await new Promise((r) => setTimeout(r, 100));
-        assert.ok(mp.running, "running again");
-        assert.notEqual(mp.pid, before, "a new process");
+        await waitFor(() => mp.running && mp.pid !== undefined && mp.pid !== before, 30_000, "a new model process is running");
         const result = await mp.reason(request, () => undefined);
         assert.equal(result.stopReason, "eos");
         assert.match(result.answer, /export function add/);

@@ -13,7 +13,7 @@ import * as vscode from "vscode";
 import { formatBytes } from "../../../src/core/models/byteSize";
 import { fakeModel } from "../../unit/support/ggufBytes";
 import { startFileServer, type TestServer } from "../../unit/support/testServers";
-import { extensionId, r1, waitFor } from "./helpers";
+import { extensionId, r1, setR1, waitFor } from "./helpers";
 
 const repoRoot = join(__dirname, "../../../..");
 
@@ -44,14 +44,31 @@ function capturePickers(): { next(timeoutMs?: number): Promise<vscode.QuickPick<
     };
     let taken = 0;
     return {
-        async next(timeoutMs = 10_000) {
-            await waitFor(() => created.length > taken, timeoutMs, "the extension opened no quick pick");
+        async next(timeoutMs = 30_000) {
+            await waitFor(() => created.length > taken, timeoutMs, "the extension opens a quick pick");
             return created[taken++];
         },
         restore() {
             (vscode.window as { createQuickPick: typeof original }).createQuickPick = original;
         }
     };
+}
+
+/**
+ * Makes `item` the picker's active item and accepts it with the workbench's own command, as Enter would. The
+ * workbench echoes the new active item back to the extension host: accepting waits for that echo, so the
+ * workbench accepts this item, not the one it had before.
+ */
+async function acceptItem(qp: vscode.QuickPick<Item>, item: Item): Promise<void> {
+    let shown = qp.activeItems.length === 1 && qp.activeItems[0] === item;
+    const sub = qp.onDidChangeActive((items) => (shown ||= items.length === 1 && items[0] === item));
+    try {
+        qp.activeItems = [item];
+        await waitFor(() => shown, 30_000, `the workbench shows "${item.label}" as the active item`);
+    } finally {
+        sub.dispose();
+    }
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
 }
 
 /** Opens "R1: Select Model" and waits until its items are filled in (the machine measured). */
@@ -82,16 +99,16 @@ describe("Models: R1: Select Model and R1: Manage Models", function () {
         mkdirSync(join(modelsFolder, "local"), { recursive: true });
         storedPath = join(modelsFolder, "local", basename(fixture));
         copyFileSync(fixture, storedPath);
-        await r1().update("modelsFolder", modelsFolder, vscode.ConfigurationTarget.Global);
-        await r1().update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+        await setR1("modelsFolder", modelsFolder);
+        await setR1("modelPath", undefined);
         api = (await vscode.extensions.getExtension(extensionId)!.activate()) as R1Api;
         capture = capturePickers();
     });
 
     after(async () => {
         capture?.restore();
-        await r1().update("modelPath", undefined, vscode.ConfigurationTarget.Global);
-        await r1().update("modelsFolder", undefined, vscode.ConfigurationTarget.Global);
+        await setR1("modelPath", undefined);
+        await setR1("modelsFolder", undefined);
         if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
 
@@ -138,9 +155,7 @@ describe("Models: R1: Select Model and R1: Manage Models", function () {
         const { qp, result } = await openPicker(capture);
         const item = qp.items.find((i) => i.label.endsWith(basename(storedPath)));
         assert.ok(item, "the downloaded model is listed");
-        qp.activeItems = [item];
-        await new Promise((r) => setTimeout(r, 200));
-        await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+        await acceptItem(qp, item);
         assert.equal(await result, true, "the command reports the model in use");
         assert.equal(r1().get("modelPath"), storedPath);
         assert.equal(api.modelProcess.status?.state, "ready");
@@ -182,7 +197,7 @@ describe("Models: R1: Select Model and R1: Manage Models", function () {
     it("R1: Manage Models lists the downloaded file with its size and marks the active one", async () => {
         const result = vscode.commands.executeCommand("r1.manageModels");
         const qp = await capture.next();
-        await waitFor(() => qp.items.length > 0, 10_000, "Manage Models listed nothing");
+        await waitFor(() => qp.items.length > 0, 30_000, "Manage Models lists the models");
         try {
             const item = qp.items.find((i) => i.detail === storedPath);
             assert.ok(item, `the model is listed: ${qp.items.map((i) => i.label).join(" | ")}`);
@@ -235,9 +250,7 @@ describe("Models: downloading from the picker (a local server stands in for Hugg
         const { qp, result } = await openPicker(capture);
         const item = qp.items.find((i) => i.label.endsWith(labelEnd));
         assert.ok(item, `${labelEnd} is not in the picker`);
-        qp.activeItems = [item];
-        await new Promise((r) => setTimeout(r, 200));
-        await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+        await acceptItem(qp, item);
         return result;
     }
 
@@ -249,10 +262,10 @@ describe("Models: downloading from the picker (a local server stands in for Hugg
         modelsFolder = join(tmp, "models");
         server = await startFileServer();
         process.env.HF_ENDPOINT = server.origin;
-        await r1().update("modelsFolder", modelsFolder, vscode.ConfigurationTarget.Global);
-        await r1().update("downloadProxy", "direct", vscode.ConfigurationTarget.Global);
-        await r1().update("contextSize", 2048, vscode.ConfigurationTarget.Global);
-        await r1().update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+        await setR1("modelsFolder", modelsFolder);
+        await setR1("downloadProxy", "direct");
+        await setR1("contextSize", 2048);
+        await setR1("modelPath", undefined);
         await vscode.commands.executeCommand("r1.setHuggingFaceToken", "");
         api = (await vscode.extensions.getExtension(extensionId)!.activate()) as R1Api;
         capture = capturePickers();
@@ -264,23 +277,26 @@ describe("Models: downloading from the picker (a local server stands in for Hugg
         else process.env.HF_ENDPOINT = savedEndpoint;
         await server?.close();
         await vscode.commands.executeCommand("r1.setHuggingFaceToken", "");
-        for (const key of ["modelPath", "modelsFolder", "downloadProxy", "contextSize"]) await r1().update(key, undefined, vscode.ConfigurationTarget.Global);
+        for (const key of ["modelPath", "modelsFolder", "downloadProxy", "contextSize"]) await setR1(key, undefined);
         if (tmp) rmSync(tmp, { recursive: true, force: true });
     });
 
     it("a catalog entry not on disk is downloaded into the models folder (resuming after a dropped connection), then loaded and selected", async () => {
         const q = qwen15(unverifiable);
         const cut = Math.floor(body.length / 3);
-        server!.routes.set(q.route, { body, etag: '"v1"', dropAfterBytes: cut });
+        // The connection drops once the client has the first `cut` bytes on disk (however long its writes take).
+        const part = `${q.destination}.part`;
+        const partHas = (n: number) => existsSync(part) && statSync(part).size >= n;
+        server!.routes.set(q.route, { body, etag: '"v1"', dropAfterBytes: cut, dropWhen: () => waitFor(() => partHas(cut), 60_000, "the client wrote what it received") });
         assert.equal(await chooseInPicker(q.label), true, "the command reports the downloaded model in use");
         assert.deepEqual(readFileSync(q.destination), body, "the file is complete under its final name");
         assert.equal(existsSync(`${q.destination}.part`), false, "no partial file is left");
         const requests = server!.log.filter((l) => l.path === q.route);
         assert.equal(requests.length, 2, "the dropped connection was resumed once");
-        // The server wrote `cut` bytes before dropping the connection; the client kept what reached it (a reset can
-        // discard the tail of what was in flight), and resumes from exactly there.
+        // The server dropped the connection after `cut` bytes, once the client had them in its part file: the
+        // second request resumes from exactly there.
         const resumedAt = Number(/^bytes=(\d+)-$/.exec(requests[1].range ?? "")?.[1] ?? NaN);
-        assert.ok(resumedAt > 0 && resumedAt <= cut, `the second request resumed from what the first delivered (${requests[1].range}, cut at ${cut})`);
+        assert.equal(resumedAt, cut, `the second request resumed from what the first delivered (${requests[1].range}, cut at ${cut})`);
         assert.equal(requests[1].bodyBytesSent, body.length - resumedAt, "the resume transferred only the rest of the file");
         assert.equal(r1().get("modelPath"), q.destination);
         assert.equal(api.modelProcess.status?.model?.path, q.destination);

@@ -17,8 +17,13 @@ export interface Route {
     ranges?: boolean;
     /** Send this many body bytes, then destroy the connection… */
     dropAfterBytes?: number;
-    /** …on this many requests (default 1). */
+    /** …on this many requests (default 1)… */
     dropTimes?: number;
+    /**
+     * …once this resolves (default: 20 ms after the bytes were handed to the socket). A test that needs the
+     * client to have kept them waits here for that state (for example the size of the client's file).
+     */
+    dropWhen?: () => Promise<unknown>;
     status?: number;
     headers?: Record<string, string>;
     redirectTo?: string;
@@ -101,7 +106,8 @@ function handler(routes: Map<string, Route>, log: RequestLog[]) {
             route.dropTimes = (route.dropTimes ?? 1) - 1;
             const n = Math.min(route.dropAfterBytes ?? 0, slice.length);
             entry.bodyBytesSent = n;
-            res.write(slice.subarray(0, n), () => setTimeout(() => res.socket?.destroy(), 20));
+            const dropWhen = route.dropWhen ?? (() => new Promise((r) => setTimeout(r, 20)));
+            res.write(slice.subarray(0, n), () => void dropWhen().finally(() => res.socket?.destroy()));
             return;
         }
         if (route.paceBytes) {

@@ -92,6 +92,16 @@ describe("budgets and guards", () => {
         assert.ok(r.progress.some((p) => p.notices?.some((n) => n.kind === "loopStopped")), "the notice streamed");
     });
 
+    test("a server that ignores max_tokens is stopped well past it", async () => {
+        const index = server.chatRequests.length;
+        server.setChat([{ transcript: "long-thought", stopAfter: { bytes: allBut("long-thought", 2000), how: "hang" } }]);
+        const r = await proc.run(remoteParams(server.baseUrl, { sampling: { maxTokens: 30 } }));
+        await server.chatRequests[index]!.closedEarly;
+        assert.equal(r.result.stopReason, "maxTokens");
+        assert.equal(r.result.thoughtState, "unclosed");
+        assert.ok(r.result.notices.some((n) => n.kind === "info" && /past the reply's limit of 30 tokens/.test(n.message)), JSON.stringify(r.result.notices));
+    });
+
     test("a thought that switches from English to Chinese raises the language notice", async () => {
         server.setChat([{ transcript: "language-mix-thought" }]);
         const r = await proc.run(remoteParams(server.baseUrl));

@@ -153,8 +153,8 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             count(delta, chunkTokens(fields.reasoning ?? "") + chunkTokens(fields.content ?? ""));
             batcher.add(delta);
             const generated = stats.thoughtTokens + stats.answerTokens;
-            const seconds = (performance.now() - firstTokenAt) / 1000;
-            stats.tokensPerSecond = seconds > 0 ? Math.round(((generated - 1) / seconds) * 10) / 10 : 0;
+            const elapsed = (performance.now() - firstTokenAt) / 1000;
+            stats.tokensPerSecond = elapsed > 0 ? Math.round(((generated - 1) / elapsed) * 10) / 10 : 0;
             if (wasThinking && !reply.inThought) stats.thoughtMs ??= Math.round(performance.now() - started);
             if (delta.thought) {
                 const change = languages.push(delta.thought);
@@ -244,6 +244,8 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
         options.signal.removeEventListener("abort", onUserAbort);
         // Whatever ended the reply early, the connection does not outlive it.
         if (!streamEnded && !connection.signal.aborted) connection.abort();
+        // A failure leaves no progress timer behind (the result's final progress is sent below).
+        batcher.dispose();
     }
 
     if (!cause && !sawDone && finishReason === undefined) {

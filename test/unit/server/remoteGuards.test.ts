@@ -72,6 +72,20 @@ describe("budgets and guards", () => {
         assert.equal(r.progress.at(-1)?.thoughtState, "budget");
     });
 
+    test("a server that streams its usage with every chunk: the budget counts the server's tokens", async () => {
+        // vLLM with stream_options.continuous_usage_stats: each chunk carries the usage so far (3 tokens per chunk here).
+        const chunk = (i: number, text: string): string => `data: ${JSON.stringify({
+            id: "chatcmpl-u", object: "chat.completion.chunk", created: 1745913000, model: "deepseek-ai/DeepSeek-R1",
+            choices: [{ index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null }],
+            usage: { prompt_tokens: 21, total_tokens: 21 + 3 * (i + 1), completion_tokens: 3 * (i + 1) }
+        })}\n\n`;
+        const body = Array.from({ length: 40 }, (_, i) => chunk(i, ` word${i}`)).join("");
+        server.setChat([{ headers: { "content-type": "text/event-stream; charset=utf-8" }, body }]);
+        const r = await proc.run(remoteParams(server.baseUrl, { sampling: { thoughtBudget: 12 } }));
+        assert.equal(r.result.thoughtState, "budget");
+        assert.equal(r.result.reasoning, "word0 word1 word2 word3", "stopped at the 4th chunk: 12 of the server's tokens");
+    });
+
     test("a budget the thought stays under changes nothing", async () => {
         server.setChat([{ transcript: "vllm-0.8-reasoning-content" }]);
         const r = await proc.run(remoteParams(server.baseUrl, { sampling: { thoughtBudget: 4096 } }));

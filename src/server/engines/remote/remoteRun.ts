@@ -11,8 +11,9 @@
 //
 // Token counts: servers send one token per chunk when they can (vLLM, SGLang, llama-server, Ollama, the DeepSeek
 // API), so a chunk counts one token, a longer one (a server that batches) a token per 4 characters. The budget
-// uses that count. When the usage arrives at the end, the totals are the server's (reasoning_tokens when
-// reported, else the completion tokens shared out in the counted proportion).
+// uses that count, or the server's own when it streams its usage with each chunk. When the usage arrives at the
+// end, the totals are the server's (reasoning_tokens when reported, else the completion tokens shared out in
+// the counted proportion).
 import { ApiReplyAssembler } from "../../../core/reply/apiReplyAssembler";
 import { LanguageMixDetector } from "../../../core/reply/languageMix";
 import type { ReplyDelta } from "../../../core/reply/replyAssembler";
@@ -151,6 +152,9 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             stats.ttftMs ??= Math.round(firstTokenAt - started);
             const delta = reply.push({ reasoning: fields.reasoning, content: fields.content });
             count(delta, chunkTokens(fields.reasoning ?? "") + chunkTokens(fields.content ?? ""));
+            // A server that streams its usage with every chunk (vLLM's continuous_usage_stats) has exact counts.
+            const streamedThought = fields.usage ? (fields.usage.reasoningTokens ?? (reply.inThought ? fields.usage.completionTokens : undefined)) : undefined;
+            if (streamedThought !== undefined) stats.thoughtTokens = streamedThought;
             batcher.add(delta);
             const generated = stats.thoughtTokens + stats.answerTokens;
             const elapsed = (performance.now() - firstTokenAt) / 1000;

@@ -17,6 +17,7 @@ import {
 } from "vscode-languageserver-protocol/node";
 import {
     checkModelFileRequest,
+    listRemoteModelsRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -29,6 +30,8 @@ import {
 import type {
     CheckModelFileResult,
     EngineSettings,
+    ListRemoteModelsParams,
+    ListRemoteModelsResult,
     LoadModelResult,
     MachineReport,
     ReasonParams,
@@ -108,6 +111,11 @@ export class ModelProcessClient {
 
     machineInfo(): Promise<MachineReport> {
         return this.connection.sendRequest(machineInfoRequest);
+    }
+
+    /** The models of an OpenAI-compatible server (GET {baseUrl}/models), through the model process. */
+    listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
+        return this.connection.sendRequest(listRemoteModelsRequest, params);
     }
 
     unloadModel(): Promise<ServerStatus> {

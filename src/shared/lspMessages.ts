@@ -13,6 +13,8 @@ import type {
     CheckModelFileParams,
     CheckModelFileResult,
     EngineSettings,
+    ListRemoteModelsParams,
+    ListRemoteModelsResult,
     LoadModelParams,
     LoadModelResult,
     MachineReport,
@@ -52,6 +54,9 @@ export const machineInfoRequest = new RequestType0<MachineReport, void>("r1/mach
  * for that token while it works; `$/cancelRequest` stops it and the partial reply is the result.
  */
 export const reasonRequest = new RequestType<ReasonRequestParams, ReasonResult, void>("r1/reason");
+
+/** client → server: the models an OpenAI-compatible engine serves (GET {baseUrl}/models, asked by the model process). */
+export const listRemoteModelsRequest = new RequestType<ListRemoteModelsParams, ListRemoteModelsResult, void>("r1/listRemoteModels");
 
 // ---- server → client ----------------------------------------------------------------------------
 

@@ -46,6 +46,8 @@ export interface ReasonParams {
     sampling: SamplingOptions;
     /** Model to use; when omitted the server uses the loaded (or last configured) model. */
     modelPath?: string;
+    /** Set → the request goes to that OpenAI-compatible engine; modelPath is ignored. */
+    engine?: RemoteEngineSpec;
 }
 
 /** How the reasoning/answer split came about: the UI says which happened. */
@@ -77,6 +79,8 @@ export interface ReasonStats {
     ttftMs?: number;
     elapsedMs: number;
     thoughtMs?: number;
+    /** Token usage as the remote server reported it. */
+    usage?: { promptTokens: number; completionTokens: number; reasoningTokens?: number };
 }
 
 export type ReasonNotice =
@@ -86,7 +90,9 @@ export type ReasonNotice =
     | { kind: "historyTrimmed"; droppedTurns: number }
     | { kind: "samplingOutsideRecommendation"; message: string }
     | { kind: "modelLoading"; model: string }
-    | { kind: "info"; message: string };
+    | { kind: "info"; message: string }
+    /** The stream broke after output arrived: the partial reply is kept. */
+    | { kind: "streamInterrupted"; message: string };
 
 /**
  * Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched.
@@ -190,7 +196,9 @@ export const Methods = {
     /** client → server request: MachineReport (GPU, VRAM, RAM as llama.cpp sees them). */
     machineInfo: "r1/machineInfo",
     /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
-    statusChanged: "r1/statusChanged"
+    statusChanged: "r1/statusChanged",
+    /** client → server request (ListRemoteModelsParams): ListRemoteModelsResult, the models of a remote engine. */
+    listRemoteModels: "r1/listRemoteModels"
 } as const;
 
 export interface LoadModelResult {
@@ -205,5 +213,40 @@ export const ErrorCodes = {
     notGguf: -32003,
     loadFailed: -32004,
     noBinary: -32005,
-    busy: -32006
+    busy: -32006,
+    remoteUnreachable: -32010,
+    remoteAuth: -32011,
+    remoteNotFound: -32012,
+    remoteContextTooLong: -32013,
+    remoteRateLimited: -32014,
+    remoteServer: -32015,
+    remoteProtocol: -32016
 } as const;
+
+
+// ---- remote engines ----------------------------------------------------------------------
+
+/** An OpenAI-compatible serving engine. The API key travels only inside requests; never logged. */
+export interface RemoteEngineSpec {
+    /** Base URL including the version path, e.g. "http://127.0.0.1:8000/v1" or "https://api.deepseek.com/v1". */
+    baseUrl: string;
+    /** The server's model name (GET /v1/models id), e.g. "deepseek-reasoner". */
+    model: string;
+    apiKey?: string;
+    /** A PEM CA file to trust in addition to the system's (self-signed servers). */
+    caFile?: string;
+    /** Proxy URL (else none / environment like the downloader). */
+    proxy?: string;
+    /** No first byte within this many ms → error "no response". Default 60000. */
+    firstByteTimeoutMs?: number;
+}
+
+export interface ListRemoteModelsParams {
+    engine: Omit<RemoteEngineSpec, "model">;
+}
+
+export interface ListRemoteModelsResult {
+    models: string[];
+    /** The server has no /models route (404): the model name must be typed by hand. */
+    routeMissing?: boolean;
+}

@@ -7,6 +7,9 @@ import { ModelProcess } from "./client/modelProcess";
 import { StatusBar } from "./client/statusBar";
 import type { ChatController } from "./features/chat/chatController";
 import { registerChatView } from "./features/chat/chatView";
+import { registerUseRemoteEngine } from "./features/engines/addRemoteEngine";
+import { EngineStore } from "./features/engines/engineStore";
+import { registerEngineStatus } from "./features/engines/engineStatus";
 import { registerCodeActions } from "./features/fix/codeActions";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
@@ -26,6 +29,8 @@ export interface R1ExtensionApi {
     readonly display: ReasoningDisplay;
     /** For tests: the chat (its conversation, and a connection that stands in for a webview). */
     readonly chat: ChatController | undefined;
+    /** For tests: what the status bar shows. */
+    readonly statusBar: StatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -36,13 +41,16 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const models = new ModelLibrary(context, config);
     const display = new ReasoningDisplay();
     const proposals = new ProposalReview();
-    const services: Services = { context, log, config, modelProcess, models, display, proposals };
-    context.subscriptions.push(log, modelProcess, statusBar, models, display, proposals);
+    const engines = new EngineStore(context.globalState, context.secrets);
+    const services: Services = { context, log, config, modelProcess, models, engines, display, proposals };
+    context.subscriptions.push(log, modelProcess, statusBar, models, engines, display, proposals);
     let chat: ChatController | undefined;
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
         ["select model", registerSelectModel],
+        ["remote engines", registerUseRemoteEngine],
+        ["engine status", (s) => registerEngineStatus(s, statusBar)],
         ["manage models", registerManageModels],
         ["hugging face token", registerHuggingFaceToken],
         ["getting started", registerGettingStarted],
@@ -62,19 +70,16 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     }
 
     const mp = modelProcess;
-    statusBar.update(undefined, config.modelPath);
     context.subscriptions.push(
-        mp.onStatus((status) => statusBar.update(status, config.modelPath)),
         vscode.workspace.onDidChangeConfiguration(async (e) => {
             if (Config.needsRestart(e) && mp.running) await mp.restart();
             else if (Config.affectsEngine(e)) await mp.configure();
-            if (e.affectsConfiguration("r1.modelPath")) statusBar.update(mp.status, config.modelPath);
         })
     );
     // Start the process in the background: the first request should not wait for it.
     void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display, get chat() { return chat; } };
+    return { modelProcess: mp, display, statusBar, get chat() { return chat; } };
 }
 
 export async function deactivate(): Promise<void> {

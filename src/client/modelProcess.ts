@@ -25,6 +25,8 @@ import {
 import {
     Methods,
     type EngineSettings,
+    type ListRemoteModelsParams,
+    type ListRemoteModelsResult,
     type LoadModelResult,
     type MachineReport,
     type ReasonParams,
@@ -238,6 +240,12 @@ export class ModelProcess implements vscode.Disposable {
     async machineInfo(): Promise<MachineReport> {
         const client = await this.ensureStarted();
         return this.call(() => client.sendRequest<MachineReport>(Methods.machineInfo));
+    }
+
+    /** The models a remote engine serves (GET /models through the model process; the key stays in the request). */
+    async listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
+        const client = await this.ensureStarted();
+        return this.call(() => client.sendRequest<ListRemoteModelsResult>(Methods.listRemoteModels, params));
     }
 
     async unloadModel(): Promise<void> {

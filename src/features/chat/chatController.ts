@@ -23,7 +23,8 @@ import type { ContextChip, HostToWebview, WebviewToHost } from "../../shared/web
 import { ChatCodeActions, type CodeActionOutcome, type LinkOutcome } from "./chatCodeActions";
 import { AttachedContext, chipFor, relativePath } from "./chatContext";
 import { ChatHistoryStore } from "./chatHistoryStore";
-import { chatModel, modelDisplayName } from "./chatModel";
+import { activeModelName, chatModel, modelDisplayName } from "./chatModel";
+import { remoteChatStatus } from "../../core/models/remoteEngineText";
 import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "../reasoning/reasoningDisplay";
 import type { Services } from "../services";
 
@@ -92,6 +93,8 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
             this.actions,
             this.context.onDidChange(() => this.post({ type: "context", items: this.context.chips() })),
             services.modelProcess.onStatus(() => this.postStatus()),
+            services.engines.onDidChange(() => this.postStatus()),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => this.postStatus()),
             vscode.workspace.onDidChangeConfiguration((e) => {
                 if (e.affectsConfiguration("r1.modelPath")) this.postStatus();
             })
@@ -214,7 +217,9 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     }
 
     private statusMessage(): HostToWebview {
-        const { modelProcess, config } = this.services;
+        const { modelProcess, config, engines } = this.services;
+        const remote = engines.active();
+        if (remote) return { type: "status", text: remoteChatStatus({ trusted: vscode.workspace.isTrusted }), model: remote.label };
         const status = modelProcess.status;
         const path = config.modelPath;
         const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;
@@ -302,7 +307,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         const { config } = this.services;
         const turn: ConversationTurn = {
             id, kind: info.kind, prompt: info.title, request: info.prompt, context, thoughtBudget: config.thinkingBudget(info.kind),
-            startedAt: Date.now(), ...(config.modelPath ? { model: modelDisplayName(config.modelPath, this.services.modelProcess.status?.model?.name) } : {})
+            startedAt: Date.now(), ...(activeModelName(this.services) ? { model: activeModelName(this.services) } : {})
         };
         if (info.source) {
             const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === info.source!.uri.toString());
@@ -358,6 +363,10 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         };
         this.baseTexts.set(id, spec.baseTexts);
         this.beginTurn(conversation, turn);
+        if (model?.refused) {
+            this.fail(id, model.refused);
+            return;
+        }
         if (!model) {
             this.fail(id, 'No model is selected. Run "R1: Select Model" to choose one that fits this machine (R1 downloads it), or to use a GGUF file you have.');
             return;
@@ -366,7 +375,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
         if (notices.length > 0) this.progress(id, { thoughtState: "none", stats: { ...zeroStats }, notices });
         try {
             const result = await modelProcess.reason(
-                { action: "chat", turns: requestTurns(conversation, spec.request, id), sampling, modelPath: model.path },
+                { action: "chat", turns: requestTurns(conversation, spec.request, id), sampling, ...model.params },
                 (progress) => this.progress(id, progress),
                 cts.token
             );

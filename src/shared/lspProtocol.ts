@@ -46,8 +46,6 @@ export interface ReasonParams {
     sampling: SamplingOptions;
     /** Model to use; when omitted the server uses the loaded (or last configured) model. */
     modelPath?: string;
-    /** Set → the request goes to that OpenAI-compatible engine; modelPath is ignored. */
-    engine?: RemoteEngineSpec;
 }
 
 /** How the reasoning/answer split came about: the UI says which happened. */
@@ -79,8 +77,6 @@ export interface ReasonStats {
     ttftMs?: number;
     elapsedMs: number;
     thoughtMs?: number;
-    /** Token usage as the remote server reported it. */
-    usage?: { promptTokens: number; completionTokens: number; reasoningTokens?: number };
 }
 
 export type ReasonNotice =
@@ -91,8 +87,7 @@ export type ReasonNotice =
     | { kind: "samplingOutsideRecommendation"; message: string }
     | { kind: "modelLoading"; model: string }
     | { kind: "info"; message: string }
-    /** The stream broke after output arrived: the partial reply is kept. */
-    | { kind: "streamInterrupted"; message: string };
+    | RemoteReasonNotice;
 
 /**
  * Value of each `$/progress` notification for a r1/reason partialResultToken. Deltas, batched.
@@ -197,7 +192,7 @@ export const Methods = {
     machineInfo: "r1/machineInfo",
     /** server → client notification (ServerStatus): the state changed (loading, ready, error, ...). */
     statusChanged: "r1/statusChanged",
-    /** client → server request (ListRemoteModelsParams): ListRemoteModelsResult, the models of a remote engine. */
+    /** client → server request (ListRemoteModelsParams): ListRemoteModelsResult. See "remote engines" below. */
     listRemoteModels: "r1/listRemoteModels"
 } as const;
 
@@ -214,17 +209,32 @@ export const ErrorCodes = {
     loadFailed: -32004,
     noBinary: -32005,
     busy: -32006,
+    // remote engines (see the section below): the message is for the user and never contains the API key
+    /** Connection refused, DNS failure, TLS error, no first byte within the timeout. */
     remoteUnreachable: -32010,
+    /** HTTP 401/403: the API key is missing or refused. */
     remoteAuth: -32011,
+    /** HTTP 404: no such model or route. */
     remoteNotFound: -32012,
+    /** HTTP 400/413 saying the prompt does not fit the model's context. */
     remoteContextTooLong: -32013,
+    /** HTTP 429, also after the one automatic retry. */
     remoteRateLimited: -32014,
+    /** HTTP 5xx (and other HTTP errors). */
     remoteServer: -32015,
+    /** Malformed SSE or JSON before any output arrived. */
     remoteProtocol: -32016
 } as const;
 
-
-// ---- remote engines ----------------------------------------------------------------------
+// ---- remote engines ---------------------------------------------------------------------------
+// Issue 14: any OpenAI-compatible serving engine (vLLM, SGLang, llama-server, Ollama, LM Studio, the DeepSeek
+// API) answers r1/reason instead of the local model. Outside this section the remote engines add only:
+// ReasonNotice's RemoteReasonNotice member, Methods.listRemoteModels and the ErrorCodes remote*.
+// ReasonParams and ReasonStats gain fields here by interface merging.
+//
+// Failures before any output arrived: the r1/reason request fails with a ResponseError (ErrorCodes.remote*).
+// Failures after output arrived: the result returns normally with stopReason "error", the partial
+// reasoning/answer, and a `streamInterrupted` notice.
 
 /** An OpenAI-compatible serving engine. The API key travels only inside requests; never logged. */
 export interface RemoteEngineSpec {
@@ -235,18 +245,41 @@ export interface RemoteEngineSpec {
     apiKey?: string;
     /** A PEM CA file to trust in addition to the system's (self-signed servers). */
     caFile?: string;
-    /** Proxy URL (else none / environment like the downloader). */
+    /** Proxy URL (http://[user:password@]host:port); "direct" for none; unset: HTTPS_PROXY/HTTP_PROXY/NO_PROXY. */
     proxy?: string;
     /** No first byte within this many ms → error "no response". Default 60000. */
     firstByteTimeoutMs?: number;
 }
+
+export interface ReasonParams {
+    /** Set: the request goes to this engine (no local model is loaded; modelPath is ignored). */
+    engine?: RemoteEngineSpec;
+}
+
+/** Token counts as a remote server reported them (its `usage` object). */
+export interface RemoteUsage {
+    promptTokens: number;
+    completionTokens: number;
+    /** Only when the server reports it (DeepSeek API: completion_tokens_details.reasoning_tokens). */
+    reasoningTokens?: number;
+}
+
+export interface ReasonStats {
+    /** As the remote server reported it; absent for the local engine or when the server sent none. */
+    usage?: RemoteUsage;
+}
+
+export type RemoteReasonNotice =
+    /** The remote stream broke after output arrived: the partial reply is kept (stopReason "error"). */
+    | { kind: "streamInterrupted"; message: string };
 
 export interface ListRemoteModelsParams {
     engine: Omit<RemoteEngineSpec, "model">;
 }
 
 export interface ListRemoteModelsResult {
+    /** The ids of GET {baseUrl}/models, as the server lists them. */
     models: string[];
-    /** The server has no /models route (404): the model name must be typed by hand. */
+    /** The server has no /models route (HTTP 404): the user types the model name. */
     routeMissing?: boolean;
 }

@@ -12,6 +12,10 @@
 //   - No `</think>` at all: in "startsInThought" mode (the prompt forced `<think>`) or after an opener, the
 //     whole output is an unfinished thought (truncated: complete = false). In "auto" mode without an opener the
 //     model did not reason and everything is answer ("noTemplate").
+//   - In "auto" mode a `<think>` that comes later, before any `</think>` (after a preamble, or after a chat
+//     template the server echoed), opens the thought where it stands: the text before it is not an answer
+//     either, it moves into the thought with the tag (as text before a `</think>` always does). Never closed,
+//     the reply is an unfinished thought with an empty answer. After a `</think>`, a `<think>` is answer text.
 //   - Text is never trimmed: reasoning and answer keep the whitespace around the tags as generated.
 //
 // Streaming: a chunk that ends with a possible partial tag ("</thi") is held back until the next chunk decides
@@ -35,6 +39,11 @@ export type SplitMode = "startsInThought" | "auto";
 export interface SplitOptions {
     /** Default "auto". The engine passes "startsInThought" when its prompt ends with `<think>\n`. */
     mode?: SplitMode;
+    /**
+     * "auto" mode: whether a `<think>` after the start (a preamble, an echoed template) opens the thought.
+     * Default true. False for answer text that follows a thought already closed outside the text.
+     */
+    lateOpener?: boolean;
 }
 
 /** What one `push` (or `end`, `closeThought`) adds. Apply in this order: retraction, thought, answer. */
@@ -89,6 +98,7 @@ function endsWithHighSurrogate(s: string): boolean {
 /** Streaming splitter of raw R1 output. Feed it with `push`, finish with `end`. */
 export class ReasoningSplitter {
     private readonly mode: SplitMode;
+    private readonly lateOpener: boolean;
     private phase: Phase = "start";
     /** Text received but not yet classified: a possible partial tag (at most 7 characters). */
     private pending = "";
@@ -99,11 +109,14 @@ export class ReasoningSplitter {
     private reasoningHasContent = false;
     /** The answer phase began at a `</think>` in the text (as opposed to the budget or a model without tags). */
     private closedByTag = false;
+    /** "auto" mode read the start as answer (no opener): a later `<think>` may still open the thought. */
+    private lateOpenerAllowed = false;
     private currentState: ThoughtState;
     private ended = false;
 
     constructor(options: SplitOptions = {}) {
         this.mode = options.mode ?? "auto";
+        this.lateOpener = options.lateOpener ?? true;
         this.currentState = this.mode === "startsInThought" ? "thinking" : "none";
     }
 
@@ -165,6 +178,7 @@ export class ReasoningSplitter {
             this.closedByTag = false;
             this.currentState = "budget";
         }
+        this.lateOpenerAllowed = false;
         out.state = this.currentState;
         return out;
     }
@@ -230,6 +244,7 @@ export class ReasoningSplitter {
         } else {
             this.phase = "answer";
             this.currentState = all.length > 0 ? "noTemplate" : "none";
+            this.lateOpenerAllowed = this.lateOpener;
         }
         return all;
     }
@@ -238,6 +253,12 @@ export class ReasoningSplitter {
         let from = 0;
         for (;;) {
             const idx = text.indexOf(THINK_CLOSE, from);
+            const open = this.lateOpenerAllowed ? text.indexOf(THINK_OPEN, from) : -1;
+            if (open >= 0 && (idx < 0 || open < idx)) {
+                this.openLate(text.slice(from, open + THINK_OPEN.length), out);
+                from = open + THINK_OPEN.length;
+                continue;
+            }
             if (idx < 0) break;
             const before = text.slice(from, idx);
             if (this.phase === "thought") {
@@ -253,12 +274,14 @@ export class ReasoningSplitter {
             }
             this.phase = "answer";
             this.closedByTag = true;
+            this.lateOpenerAllowed = false;
             this.currentState = this.reasoningHasContent ? "ended" : "empty";
             from = idx + THINK_CLOSE.length;
         }
         let rest = from === 0 ? text : text.slice(from);
         if (!final) {
             let hold = partialTagSuffix(rest, THINK_CLOSE);
+            if (this.lateOpenerAllowed) hold = Math.max(hold, partialTagSuffix(rest, THINK_OPEN));
             if (hold === 0 && endsWithHighSurrogate(rest)) hold = 1;
             if (hold > 0) {
                 this.pending = rest.slice(rest.length - hold);
@@ -267,6 +290,19 @@ export class ReasoningSplitter {
         }
         if (this.phase === "thought") this.appendThought(rest, out);
         else this.appendAnswer(rest, out);
+    }
+
+    /** A `<think>` after text read as answer: that text and the tag are the thought's beginning. */
+    private openLate(upToTag: string, out: SplitDelta): void {
+        const emittedEarlier = this.answerText.length - out.answer.length;
+        const moved = this.answerText + upToTag;
+        if (emittedEarlier > 0) out.answerRetracted = true;
+        this.answerText = "";
+        out.answer = "";
+        this.appendThought(moved, out);
+        this.phase = "thought";
+        this.currentState = "thinking";
+        this.lateOpenerAllowed = false;
     }
 
     private appendThought(s: string, out: SplitDelta): void {

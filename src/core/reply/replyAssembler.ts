@@ -28,7 +28,7 @@ export class ReplyAssembler {
      */
     constructor(private readonly segmented: boolean) {
         this.state = segmented ? "thinking" : "noTemplate";
-        this.splitter = new ReasoningSplitter({ mode: "auto" });
+        this.splitter = new ReasoningSplitter({ mode: "auto", lateOpener: !segmented });
     }
 
     get thoughtState(): ThoughtState {
@@ -46,7 +46,7 @@ export class ReplyAssembler {
             this.reasoning += this.answer;
             this.answer = "";
             this.answerStarted = false;
-            this.splitter = new ReasoningSplitter({ mode: "auto" });
+            this.splitter = new ReasoningSplitter({ mode: "auto", lateOpener: !this.segmented });
             this.state = "thinking";
         }
         if (!this.thoughtStarted) {

@@ -43,7 +43,7 @@ export function describeNotice(notice: ReplyNotice): NoticeView {
         case "info":
             return { icon: "info", tone: "info", text: clip(notice.message, 300) };
         case "streamInterrupted":
-            return { icon: "debug-disconnect", tone: "warning", text: `The connection to the engine broke: the reply is incomplete (${clip(notice.message, 300)}).` };
+            return { icon: "debug-disconnect", tone: "warning", text: `The reply was cut off: ${clip(notice.message, 300)} What arrived is kept.` };
         case "thinkTagOnly":
             return { icon: "info", tone: "info", text: "The model was still reasoning (it wrote </think> later, without an opening <think>): that text moved into its thinking." };
         case "stoppedByUser":

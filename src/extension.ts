@@ -31,6 +31,10 @@ export interface R1ExtensionApi {
     readonly chat: ChatController | undefined;
     /** For tests: what the status bar shows. */
     readonly statusBar: StatusBar;
+    /** For tests: the saved remote engines and the active engine. */
+    readonly engines: EngineStore;
+    /** For tests: the "R1 Reasoner" output channel's logger. */
+    readonly log: Log;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -79,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     // Start the process in the background: the first request should not wait for it.
     void mp.ensureStarted().catch((error: unknown) => log.error(`The model process did not start: ${String(error)}`));
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display, statusBar, get chat() { return chat; } };
+    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; } };
 }
 
 export async function deactivate(): Promise<void> {

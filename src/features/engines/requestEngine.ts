@@ -54,7 +54,8 @@ export async function remoteEngineSpec(services: Services, endpoint: { id?: stri
 
 /**
  * The proxy for a remote engine, chosen like the downloader's (r1.downloadProxy, else http.proxy with
- * http.noProxy, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY); none for this machine or when the setting says "direct".
+ * http.noProxy, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY): a URL; "direct" for this machine or when r1.downloadProxy
+ * says so; undefined when nothing is configured (the model process then reads the environment itself).
  */
 function remoteProxy({ config, log }: Services, baseUrl: string): string | undefined {
     let url: URL;
@@ -63,10 +64,10 @@ function remoteProxy({ config, log }: Services, baseUrl: string): string | undef
     } catch {
         return undefined;
     }
-    if (isLoopbackHost(url.hostname)) return undefined;
+    if (isLoopbackHost(url.hostname)) return "direct";
     const http = config.httpProxy;
     const choice = chooseDownloadProxy(config.downloadProxy, http.proxy, http.noProxy, process.env);
-    if (choice.proxy === null) return undefined;
+    if (choice.proxy === null) return "direct";
     if (choice.proxy) return choice.proxy;
     try {
         return resolveProxy(url, undefined, choice.env)?.href;

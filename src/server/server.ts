@@ -13,25 +13,30 @@ import {
     ErrorCodes,
     Methods,
     type EngineSettings,
+    type ListRemoteModelsParams,
     type LoadModelParams,
     type LoadModelResult,
-    type ReasonNotice,
     type ReasonParams,
     type ReasonProgress,
     type ReasonResult,
     type ServerStatus
 } from "../shared/lspProtocol";
+import { LocalEngine } from "./engines/localEngine";
+import { RemoteEngine } from "./engines/remote/remoteEngine";
 import { ModelError } from "./modelErrors";
 import { ModelHost } from "./modelHost";
-import { runReasoning } from "./reasoningRun";
+import { SecretRedactor } from "./secretRedactor";
 
 const connection = createConnection(ProposedFeatures.all);
 const reasonProgress = new ProgressType<ReasonProgress>();
+/** API keys of remote engines never reach a log line or an error message. */
+const redactor = new SecretRedactor();
 
 function log(level: "info" | "warn" | "error", message: string): void {
-    if (level === "error") connection.console.error(message);
-    else if (level === "warn") connection.console.warn(message);
-    else connection.console.info(message);
+    const text = redactor.redact(message);
+    if (level === "error") connection.console.error(text);
+    else if (level === "warn") connection.console.warn(text);
+    else connection.console.info(text);
 }
 
 const host = new ModelHost({
@@ -43,12 +48,18 @@ const host = new ModelHost({
 process.on("uncaughtException", (error) => log("error", `Uncaught exception in the model process: ${error.stack ?? error.message}`));
 process.on("unhandledRejection", (reason) => log("error", `Unhandled rejection in the model process: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
+const localEngine = new LocalEngine(host);
+const remoteEngine = new RemoteEngine(log, redactor);
+
 function toResponseError(error: unknown): ResponseError<void> {
-    if (error instanceof ResponseError) return error;
-    if (error instanceof ModelError) return new ResponseError(error.code, error.message);
+    if (error instanceof ResponseError) return new ResponseError(error.code, redactor.redact(error.message));
+    if (error instanceof ModelError) {
+        if (error.code <= ErrorCodes.remoteUnreachable && error.code >= ErrorCodes.remoteProtocol) log("warn", `remote: ${error.message}`);
+        return new ResponseError(error.code, redactor.redact(error.message));
+    }
     const message = error instanceof Error ? error.message : String(error);
     log("error", error instanceof Error && error.stack ? error.stack : message);
-    return new ResponseError(ErrorCodes.loadFailed, message);
+    return new ResponseError(ErrorCodes.loadFailed, redactor.redact(message));
 }
 
 async function guarded<T>(work: () => Promise<T>): Promise<T | ResponseError<void>> {
@@ -89,31 +100,25 @@ connection.onRequest(Methods.reason, (params: ReasonParams & { partialResultToke
         const send = (progress: ReasonProgress): void => {
             if (progressToken !== undefined) void connection.sendProgress(reasonProgress, progressToken, progress).catch(() => undefined);
         };
-        // LSP $/cancelRequest → AbortSignal → node-llama-cpp's stopOnAbortSignal (the partial reply is kept).
+        // LSP $/cancelRequest → AbortSignal: the engine stops at once and returns the partial reply.
         const abort = new AbortController();
         const subscription = token.onCancellationRequested(() => abort.abort());
         if (token.isCancellationRequested) abort.abort();
-        const modelPath = params.modelPath ?? host.current?.info.path ?? "";
-        const initialNotices: ReasonNotice[] = [];
-        let loadedForThisRequest = false;
+        // A remote engine answers without the local model's queue and without loading a model.
+        const engine = params.engine ? remoteEngine : localEngine;
         try {
-            return await host.run(
-                modelPath,
-                (loaded) => {
-                    // A load this request waited for may have had to give something up: say so in this reply.
-                    const loadNotices: ReasonNotice[] = loadedForThisRequest ? loaded.engine.warnings.map((message) => ({ kind: "info", message })) : [];
-                    return runReasoning(loaded, params, { signal: abort.signal, send, initialNotices, loadNotices });
-                },
-                (name) => {
-                    loadedForThisRequest = true;
-                    const n: ReasonNotice = { kind: "modelLoading", model: name };
-                    initialNotices.push(n);
-                    send({ thoughtState: "none", stats: { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 }, notices: [n] });
-                }
-            );
+            return await engine.reason({ params, signal: abort.signal, send });
         } finally {
             subscription.dispose();
         }
+    })
+);
+
+connection.onRequest(Methods.listRemoteModels, (params: ListRemoteModelsParams, token: CancellationToken) =>
+    guarded(() => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return remoteEngine.listModels(params, abort.signal);
     })
 );
 

@@ -9,9 +9,11 @@
 // Workspace trust is disabled in this host (code-server --disable-workspace-trust): the untrusted-workspace gate is
 // unit-tested (test/unit/core/models/remoteEngineText.test.ts).
 import * as assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import * as vscode from "vscode";
 import type { ChatController } from "../../../src/features/chat/chatController";
-import type { EngineStore } from "../../../src/features/engines/engineStore";
+import { EngineStore } from "../../../src/features/engines/engineStore";
 import type { ExplainOutcome } from "../../../src/features/explain/explainCode";
 import type { FixOutcome } from "../../../src/features/fix/fixWithR1";
 import type { ExternalTurn, ExternalTurnInfo } from "../../../src/features/reasoning/reasoningDisplay";
@@ -21,7 +23,9 @@ import { BROKEN_LINE, FIXED_LINE, fixAnswer } from "../../fixtures/cartScripts";
 import { ReplayServer } from "../../fixtures/remote/replayServer";
 import { addFunctionReply } from "../../fixtures/remote/transcripts";
 import { vllmAnswer } from "../../fixtures/remote/vllmStream";
-import { extensionId, proposalTabs, restoreDocument, waitFor } from "./helpers";
+import { extensionId, proposalTabs, r1, restoreDocument, waitFor } from "./helpers";
+
+const repoRoot = join(__dirname, "../../../..");
 
 interface R1Api {
     chat: ChatController;
@@ -61,7 +65,7 @@ function captureInputs(): { next<T extends Input>(timeoutMs?: number): Promise<T
     };
     let taken = 0;
     return {
-        async next<T extends Input>(timeoutMs = 20_000) {
+        async next<T extends Input>(timeoutMs = 60_000) {
             await waitFor(() => created.length > taken, timeoutMs, "the extension opened no quick pick or input box");
             return created[taken++] as T;
         },
@@ -73,6 +77,25 @@ function captureInputs(): { next<T extends Input>(timeoutMs?: number): Promise<T
 }
 
 const accept = () => vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+
+/**
+ * Makes `item` the active row and waits until the workbench reports it active (the extension host sends quick-pick
+ * updates batched: a command run at once could accept the row that was active before).
+ */
+async function activate<T extends vscode.QuickPickItem>(picker: vscode.QuickPick<T>, item: T): Promise<void> {
+    const shown = new Promise<void>((resolve) => {
+        const sub = picker.onDidChangeActive((active) => {
+            if (active[0]?.label === item.label) {
+                sub.dispose();
+                resolve();
+            }
+        });
+    });
+    picker.activeItems = [item];
+    let done = false;
+    void shown.then(() => (done = true));
+    await waitFor(() => done, 10_000, `the workbench made "${item.label}" the active row`);
+}
 
 describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code through an OpenAI-compatible server", function () {
     this.timeout(120_000);
@@ -165,7 +188,7 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
         const row = picker.items.find((i) => i.action?.kind === "serving-engine" && i.action.entryId?.startsWith("deepseek-r1:"));
         assert.ok(row, "the catalog's DeepSeek-R1 row");
         assert.ok(picker.items.some((i) => i.label === "$(plug) Use a remote engine…"));
-        picker.activeItems = [row];
+        await activate(picker, row);
         await accept();
 
         const urlBox = await capture.next<vscode.InputBox>();
@@ -187,7 +210,7 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
         assert.equal(api.engines.active()?.baseUrl, server.baseUrl);
         assert.equal(api.engines.active()?.model, R1);
         await waitFor(() => api.statusBar.shown.text === `$(cloud) R1 · ${label}`, 5000, `the status bar names the engine (${api.statusBar.shown.text})`);
-        const tooltip = api.statusBar.shown.tooltip;
+        const tooltip = api.statusBar.shown.tooltip.replace(/&nbsp;/g, " ").replace(/\\(.)/g, "$1"); // as shown: markdown escapes removed
         assert.match(tooltip, new RegExp(`remote \\(OpenAI-compatible\\) at ${server.baseUrl.replace(/[.]/g, "\\.")}`));
         assert.match(tooltip, /API key: stored in VS Code's secret storage/);
         assert.ok(!tooltip.includes(KEY));
@@ -295,7 +318,7 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
         assert.deepEqual(saved.map((i) => i.label), [`$(cloud) ${R1} @ localhost:${server.port}`, `$(cloud) ${label}`]);
         assert.equal(saved[0]!.description, "active");
         assert.equal(saved[0]!.buttons?.length, 1, "a saved engine can be removed from the picker");
-        picker.activeItems = [saved[1]!];
+        await activate(picker, saved[1]!);
         await accept();
         assert.equal(await result, true);
         await waitFor(() => api.statusBar.shown.text === `$(cloud) R1 · ${label}`, 5000, "back on the first engine");
@@ -304,6 +327,52 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
         assert.ok(again.finished, again.failed?.message);
         assert.equal(again.finished.result.answer, addFunctionReply.answer);
         assert.equal(consentAsked.length, asked, "the first endpoint's consent is remembered");
+    });
+
+    it("choosing a local model makes the local engine answer again; the remote engine stays saved", async function () {
+        const model = join(repoRoot, "test/fixtures/models/r1-scripted.gguf");
+        if (!existsSync(model)) this.skip();
+        try {
+            assert.equal(await vscode.commands.executeCommand("r1.selectModel", model), true);
+            assert.equal(api.engines.activeEngine, "local");
+            await waitFor(() => !api.statusBar.shown.text.includes("@ 127.0.0.1"), 10_000, `the status bar shows the local model (${api.statusBar.shown.text})`);
+            assert.ok(api.engines.endpoints().some((e) => e.label === label), "still saved, to switch back to");
+            assert.notEqual(ofType("status").pop()?.model, label, "the chat header names the local model");
+        } finally {
+            await r1().update("modelPath", undefined, vscode.ConfigurationTarget.Global);
+        }
+    });
+
+    it("removing a saved engine forgets its key and, when no other uses its URL, the consent; the active one falls back to local", async () => {
+        const state = new Map<string, unknown>();
+        const memento: vscode.Memento = {
+            keys: () => [...state.keys()],
+            get: <T>(key: string, fallback?: T) => (state.has(key) ? state.get(key) as T : fallback) as T,
+            update: async (key: string, value: unknown) => void state.set(key, value)
+        };
+        const secretValues = new Map<string, string>();
+        const secrets = {
+            get: async (key: string) => secretValues.get(key),
+            store: async (key: string, value: string) => void secretValues.set(key, value),
+            delete: async (key: string) => void secretValues.delete(key),
+            onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event
+        } satisfies vscode.SecretStorage;
+        const store = new EngineStore(memento, secrets);
+        const a = await store.save({ baseUrl: "https://api.deepseek.com/v1", model: "deepseek-reasoner" }, KEY);
+        const b = await store.save({ baseUrl: "https://api.deepseek.com/v1", model: "deepseek-chat" }, undefined);
+        assert.equal(await store.apiKey(a.id), KEY);
+        assert.equal(store.activeEngine, b.id, "the saved one is active");
+        await store.grantConsent(a.baseUrl);
+        assert.ok(!JSON.stringify([...state.values()]).includes(KEY), "the key is not in globalState");
+
+        await store.remove(b.id);
+        assert.equal(store.activeEngine, "local", "the active engine was removed: the local model answers");
+        assert.ok(store.hasConsent(a.baseUrl), "another saved engine still uses the URL: consent kept");
+        await store.remove(a.id);
+        assert.equal(await store.apiKey(a.id), undefined, "its key is gone from SecretStorage");
+        assert.ok(!store.hasConsent(a.baseUrl), "asked again if it is ever added back");
+        assert.deepEqual(store.endpoints(), []);
+        store.dispose();
     });
 
     it("the API key appears in no log line", () => {

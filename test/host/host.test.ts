@@ -318,13 +318,13 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
         const label = `deepseek-reasoner @ 127.0.0.1:${server.port}`;
         try {
             await withWorkbench({ name: "remote" }, async (page) => {
-                await openFile(page, "cart.ts");
+                await openFile(page, "cart.ts", 60_000);
                 await runCommand(page, "R1: Use a Remote Engine…").catch(async () => {
                     await page.waitForTimeout(2000);
                     await runCommand(page, "R1: Use a Remote Engine…", 30_000);
                 });
-                const input = page.locator(".quick-input-widget .quick-input-box input");
-                await input.waitFor({ state: "visible", timeout: 15_000 });
+                const input = page.locator(".quick-input-widget .quick-input-box input >> visible=true").first();
+                await input.waitFor({ timeout: 60_000 });
                 await input.fill(`127.0.0.1:${server.port}`);
                 await input.press("Enter");
                 const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: "deepseek-reasoner" }).first();
@@ -337,7 +337,8 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
 
                 await openActivity(page, "R1 Reasoner");
                 const chat = webviewFrame(page);
-                await chat.locator(".r1-model-name").filter({ hasText: label }).waitFor({ timeout: 30_000 });
+                await chat.locator(".r1-model-name").filter({ hasText: "deepseek-reasoner" }).waitFor({ timeout: 30_000 });
+                await chat.locator(".r1-chat-header").filter({ hasText: `127.0.0.1:${server.port}` }).waitFor({ timeout: 10_000 });
                 const prompt = chat.locator("textarea.prompt");
                 await prompt.click();
                 await prompt.pressSequentially("Why does parsePrice not compile?");

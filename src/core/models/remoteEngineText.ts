@@ -33,10 +33,10 @@ export function remoteTooltipLines(state: RemoteEngineState): string[] {
     return lines;
 }
 
-/** The chat header's state next to the model name. */
-export function remoteChatStatus(state: Pick<RemoteEngineState, "trusted" | "busy">): string {
-    if (!state.trusted) return "Off: untrusted workspace";
-    return state.busy ? "Thinking…" : "Remote engine";
+/** The chat header: the served model's name, and where it runs as its state (short: the side bar is narrow). */
+export function remoteChatStatus(state: Pick<RemoteEngineState, "endpoint" | "trusted">): { model: string; text: string } {
+    const model = state.endpoint.model;
+    return { model, text: state.trusted ? endpointHost(state.endpoint.baseUrl) : "Off: untrusted workspace" };
 }
 
 /** The modal asked once per endpoint before the first request. */

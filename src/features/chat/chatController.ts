@@ -219,7 +219,7 @@ export class ChatController implements TurnRenderer, vscode.Disposable {
     private statusMessage(): HostToWebview {
         const { modelProcess, config, engines } = this.services;
         const remote = engines.active();
-        if (remote) return { type: "status", text: remoteChatStatus({ trusted: vscode.workspace.isTrusted }), model: remote.label };
+        if (remote) return { type: "status", ...remoteChatStatus({ endpoint: remote, trusted: vscode.workspace.isTrusted }) };
         const status = modelProcess.status;
         const path = config.modelPath;
         const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;

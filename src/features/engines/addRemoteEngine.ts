@@ -146,7 +146,7 @@ async function pickModel(models: string[], wanted: string | undefined): Promise<
     const items: Item[] = models.map((m) => ({ label: m, model: m, description: m === match ? "the catalog's model" : undefined }));
     items.push({ label: "$(edit) Type a model name…" });
     qp.items = items;
-    const pre = items.find((i) => i.model === match);
+    const pre = match === undefined ? undefined : items.find((i) => i.model === match);
     if (pre) qp.activeItems = [pre];
     const chosen = await new Promise<Item | undefined>((resolve) => {
         qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));

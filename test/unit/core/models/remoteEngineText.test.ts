@@ -41,10 +41,9 @@ test("consent: the modal names the origin and the model; declining says nothing 
     assert.match(consentDeclinedMessage(deepseek), /^Nothing was sent: .*https:\/\/api\.deepseek\.com/);
 });
 
-test("untrusted workspace: remote requests are refused with the reason; a trusted one passes", () => {
+test("untrusted workspace: remote requests are refused with the reason and the chat header says so; a trusted one passes", () => {
     assert.equal(remoteBlockedReason(true), undefined);
     assert.match(remoteBlockedReason(false) ?? "", /Remote engines are disabled in an untrusted workspace/);
-    assert.equal(remoteChatStatus({ trusted: false }), "Off: untrusted workspace");
-    assert.equal(remoteChatStatus({ trusted: true }), "Remote engine");
-    assert.equal(remoteChatStatus({ trusted: true, busy: true }), "Thinking…");
+    assert.deepEqual(remoteChatStatus({ endpoint: deepseek, trusted: false }), { model: "deepseek-reasoner", text: "Off: untrusted workspace" });
+    assert.deepEqual(remoteChatStatus({ endpoint: deepseek, trusted: true }), { model: "deepseek-reasoner", text: "api.deepseek.com" }, "the chat header: model, and where it runs");
 });

@@ -1,15 +1,24 @@
 // npm run ask -- --model FILE.gguf [options] "prompt"
+// npm run ask -- --engine http://127.0.0.1:8000/v1 --model NAME [--api-key-env VAR] [options] "prompt"
 // Starts the extension's model process and speaks to it over LSP, like the extension does: the thought streams
-// dimmed, then the answer, then the stats. --json prints one JSON line at the end instead.
+// dimmed, then the answer, then the stats. --json prints one JSON line at the end instead. With --engine the
+// model process asks that OpenAI-compatible server (vLLM, SGLang, llama-server, Ollama, the DeepSeek API); the
+// API key is read from the environment variable named by --api-key-env, never from the command line.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ModelProcessClient } from "../src/platform/modelProcessClient";
-import type { GpuMode, ReasonResult } from "../src/shared/lspProtocol";
+import type { GpuMode, ReasonParams, ReasonResult, RemoteEngineSpec } from "../src/shared/lspProtocol";
 
 const usage = `Usage: npm run ask -- --model FILE.gguf [options] "prompt"
+       npm run ask -- --engine BASE_URL --model NAME [--api-key-env VAR] [options] "prompt"
 
 Options (they mirror the r1.* settings):
-  --model FILE        GGUF model file (or R1_MODEL in the environment)
+  --model FILE|NAME   GGUF model file (or R1_MODEL in the environment); with --engine, the server's model name
+  --engine URL        an OpenAI-compatible server's base URL, e.g. http://127.0.0.1:8000/v1 or https://api.deepseek.com/v1
+  --api-key-env VAR   with --engine: the environment variable that holds the API key (e.g. DEEPSEEK_API_KEY)
+  --ca-file FILE      with --engine: a PEM CA certificate to trust (a self-signed server)
+  --proxy URL         with --engine: proxy (http://host:port, "direct" for none; default: HTTPS_PROXY/HTTP_PROXY)
+  --first-byte-timeout S  with --engine: seconds to wait for the server's first byte   default 60
   --threads N         CPU threads (0 = available cores)          default 0
   --context N         context size in tokens                      default 8192
   --gpu MODE          auto | cuda | vulkan | metal | cpu           default auto
@@ -27,6 +36,11 @@ async function main(): Promise<number> {
         allowPositionals: true,
         options: {
             model: { type: "string" },
+            engine: { type: "string" },
+            "api-key-env": { type: "string" },
+            "ca-file": { type: "string" },
+            proxy: { type: "string" },
+            "first-byte-timeout": { type: "string" },
             threads: { type: "string", default: "0" },
             context: { type: "string", default: "8192" },
             gpu: { type: "string", default: "auto" },
@@ -44,7 +58,8 @@ async function main(): Promise<number> {
         console.log(usage);
         return 0;
     }
-    const model = values.model ?? process.env.R1_MODEL;
+    // A remote engine's model is a name on that server: R1_MODEL (a local file) does not stand in for it.
+    const model = values.engine !== undefined ? values.model : (values.model ?? process.env.R1_MODEL);
     const prompt = positionals.join(" ").trim();
     if (!model || !prompt) {
         console.error(usage);
@@ -60,6 +75,25 @@ async function main(): Promise<number> {
         if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got "${v}")`);
         return n;
     };
+    let engine: RemoteEngineSpec | undefined;
+    if (values.engine !== undefined) {
+        engine = { baseUrl: values.engine, model };
+        const keyVar = values["api-key-env"];
+        if (keyVar !== undefined) {
+            const key = process.env[keyVar];
+            if (!key) {
+                console.error(`--api-key-env ${keyVar}: that environment variable is not set`);
+                return 2;
+            }
+            engine.apiKey = key;
+        }
+        if (values["ca-file"] !== undefined) engine.caFile = resolve(values["ca-file"]);
+        if (values.proxy !== undefined) engine.proxy = values.proxy;
+        if (values["first-byte-timeout"] !== undefined) engine.firstByteTimeoutMs = num("first-byte-timeout", values["first-byte-timeout"]) * 1000;
+    } else if (values["api-key-env"] !== undefined || values["ca-file"] !== undefined || values.proxy !== undefined) {
+        console.error("--api-key-env, --ca-file and --proxy need --engine");
+        return 2;
+    }
 
     const client = await ModelProcessClient.start({
         serverModule: resolve(__dirname, "../../dist/server.js"),
@@ -69,22 +103,24 @@ async function main(): Promise<number> {
     const reset = process.stdout.isTTY ? "\x1b[0m" : "";
     let interrupted = false;
     try {
-        await client.configure({ gpu, contextSize: num("context", values.context), threads: num("threads", values.threads), idleUnloadMinutes: 0 });
+        if (!engine) await client.configure({ gpu, contextSize: num("context", values.context), threads: num("threads", values.threads), idleUnloadMinutes: 0 });
         let inThought = false;
         let inAnswer = false;
+        const params: ReasonParams = {
+            action: "chat",
+            turns: [{ role: "user", text: prompt }],
+            sampling: {
+                temperature: num("temperature", values.temperature),
+                topP: num("top-p", values["top-p"]),
+                thoughtBudget: num("budget", values.budget),
+                maxTokens: num("max-tokens", values["max-tokens"]),
+                seed: values.seed !== undefined ? num("seed", values.seed) : undefined
+            }
+        };
+        if (engine) params.engine = engine;
+        else params.modelPath = resolve(model);
         const handle = client.reason(
-            {
-                action: "chat",
-                turns: [{ role: "user", text: prompt }],
-                modelPath: resolve(model),
-                sampling: {
-                    temperature: num("temperature", values.temperature),
-                    topP: num("top-p", values["top-p"]),
-                    thoughtBudget: num("budget", values.budget),
-                    maxTokens: num("max-tokens", values["max-tokens"]),
-                    seed: values.seed !== undefined ? num("seed", values.seed) : undefined
-                }
-            },
+            params,
             values.json
                 ? undefined
                 : (p) => {
@@ -130,6 +166,7 @@ function summary(r: ReasonResult): Record<string, unknown> {
         decodeTokS: r.stats.tokensPerSecond,
         ttftMs: r.stats.ttftMs ?? null,
         elapsedMs: r.stats.elapsedMs,
+        usage: r.stats.usage ?? null,
         notices: r.notices,
         model: r.model
     };
@@ -151,6 +188,8 @@ function printStats(r: ReasonResult): void {
                 case "samplingOutsideRecommendation":
                 case "info":
                     return n.message;
+                case "streamInterrupted":
+                    return `the reply was cut off (${n.message}); what arrived is shown`;
                 case "modelLoading":
                     return undefined;
             }
@@ -159,6 +198,8 @@ function printStats(r: ReasonResult): void {
     process.stderr.write(
         `\n\n— ${r.model} · ${r.stopReason} · thought ${r.thoughtState} · ${s.thoughtTokens} thought + ${s.answerTokens} answer tokens · ` +
             `${s.tokensPerSecond} tok/s · first token ${s.ttftMs ?? "-"} ms · ${(s.elapsedMs / 1000).toFixed(1)} s` +
+            (s.usage ? `\n— server usage: ${s.usage.promptTokens} prompt + ${s.usage.completionTokens} completion tokens` +
+                (s.usage.reasoningTokens !== undefined ? ` (${s.usage.reasoningTokens} reasoning)` : "") : "") +
             `${notes.length ? `\n— ${notes.join("; ")}` : ""}\n`
     );
 }

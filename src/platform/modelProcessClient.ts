@@ -14,6 +14,8 @@ import {
 import {
     Methods,
     type EngineSettings,
+    type ListRemoteModelsParams,
+    type ListRemoteModelsResult,
     type LoadModelResult,
     type MachineReport,
     type ReasonParams,
@@ -90,6 +92,11 @@ export class ModelProcessClient {
 
     machineInfo(): Promise<MachineReport> {
         return this.connection.sendRequest(Methods.machineInfo);
+    }
+
+    /** The models of an OpenAI-compatible server (GET {baseUrl}/models), through the model process. */
+    listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
+        return this.connection.sendRequest(Methods.listRemoteModels, params);
     }
 
     unloadModel(): Promise<ServerStatus> {

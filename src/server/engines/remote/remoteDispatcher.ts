@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import * as tls from "node:tls";
 import type { Agent, buildConnector, Dispatcher } from "undici-types";
 import { ErrorCodes, type RemoteEngineSpec } from "../../../shared/lspProtocol";
@@ -70,7 +70,9 @@ function tunnelConnector(proxy: URL, ca: string[] | undefined): buildConnector.c
                 callback(null, socket);
                 return;
             }
-            const secure = tls.connect({ socket, servername: options.servername || options.hostname, ca, ALPNProtocols: ["http/1.1"] });
+            // The certificate is checked against `host`; SNI carries names only (RFC 6066), never an IP address.
+            const name = options.servername || options.hostname;
+            const secure = tls.connect({ socket, host: options.hostname, servername: isIP(name) ? undefined : name, ca, ALPNProtocols: ["http/1.1"] });
             secure.once("secureConnect", () => callback(null, secure));
             secure.once("error", (e) => callback(e, null));
         });

@@ -36,11 +36,16 @@ export interface RemoteRunOptions extends Omit<EngineRequest, "params"> {
     flushIntervalMs?: number;
 }
 
-type StopCause = "user" | "budget" | "loop" | "silence" | "failed";
+type StopCause = "user" | "budget" | "loop" | "silence" | "failed" | "finished";
 
 /** Tokens one streamed text counts for (see the header). */
 export function chunkTokens(text: string): number {
     return text.length === 0 ? 0 : text.length <= 8 ? 1 : Math.ceil(text.length / 4);
+}
+
+/** "60 s", "0.3 s". */
+function seconds(ms: number): string {
+    return `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
 }
 
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
@@ -89,13 +94,16 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
 
     const silenceMs = spec.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
     let anyByte = false;
+    let sawDone = false;
     let silence: NodeJS.Timeout | undefined;
     const armSilence = (): void => {
         clearTimeout(silence);
         silence = setTimeout(() => {
+            // [DONE] came but the server keeps the response open: the reply is complete all the same.
+            if (sawDone) return stop("finished");
             const message = anyByte
-                ? `${host} sent nothing for ${Math.round(silenceMs / 1000)} s in the middle of the reply`
-                : `No response from ${host} within ${Math.round(silenceMs / 1000)} s. The server may be overloaded or still loading the model; the wait is r1.remote.firstByteTimeoutSeconds.`;
+                ? `${host} sent nothing for ${seconds(silenceMs)} in the middle of the reply`
+                : `No response from ${host} within ${seconds(silenceMs)}. The server may be overloaded or still loading the model; the wait is r1.remote.firstByteTimeoutSeconds.`;
             stop("silence", new RemoteError(ErrorCodes.remoteUnreachable, message));
         }, silenceMs);
     };
@@ -104,7 +112,6 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     let finishReason: string | undefined;
     let usage: ChunkFields["usage"];
     let firstTokenAt: number | undefined;
-    let sawDone = false;
     const repetition = new TextRepetitionGuard();
     const languages = new LanguageMixDetector();
     const budget = sampling.thoughtBudget > 0 ? sampling.thoughtBudget : undefined;
@@ -191,9 +198,11 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             armSilence();
         };
         for await (const event of responseEvents(response, host, onBytes, info)) {
+            // After [DONE] the server ends the response: read to its end, so the connection ends cleanly.
+            if (sawDone) continue;
             if (event.data.trim() === DONE) {
                 sawDone = true;
-                break;
+                continue;
             }
             let json: unknown;
             try {
@@ -208,7 +217,7 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             if (cause) break;
         }
     } catch (error) {
-        if (cause === "user" || cause === "budget" || cause === "loop") {
+        if (cause === "user" || cause === "budget" || cause === "loop" || cause === "finished") {
             // stopped on purpose: the reply so far is the result
         } else if (cause === "silence" && connection.signal.reason instanceof RemoteError) {
             fail(ErrorCodes.remoteUnreachable, connection.signal.reason.message);
@@ -222,7 +231,6 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     } finally {
         clearTimeout(silence);
         options.signal.removeEventListener("abort", onUserAbort);
-        if (!connection.signal.aborted) connection.abort();
     }
 
     if (!cause && !sawDone && finishReason === undefined) {

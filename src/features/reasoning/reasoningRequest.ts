@@ -54,8 +54,10 @@ export class ReasoningRequests implements vscode.Disposable {
         const { config, modelProcess, display, log } = this.services;
         const target = await requestEngine(this.services);
         if (target.kind === "refused") {
-            void vscode.window.showWarningMessage(`R1: ${target.message}`, "Select Model").then((choice) => {
-                if (choice) void vscode.commands.executeCommand("r1.selectModel");
+            const actions = vscode.workspace.isTrusted ? ["Select Model"] : ["Manage Workspace Trust", "Select Model"];
+            void vscode.window.showWarningMessage(`R1: ${target.message}`, ...actions).then((choice) => {
+                if (choice === "Select Model") void vscode.commands.executeCommand("r1.selectModel");
+                else if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
             });
             return { kind: "failed", message: target.message };
         }

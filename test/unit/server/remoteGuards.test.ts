@@ -72,6 +72,20 @@ describe("budgets and guards", () => {
         assert.equal(r.progress.at(-1)?.thoughtState, "budget");
     });
 
+    test("a server that streams its usage with every chunk: the budget counts the server's tokens", async () => {
+        // vLLM with stream_options.continuous_usage_stats: each chunk carries the usage so far (3 tokens per chunk here).
+        const chunk = (i: number, text: string): string => `data: ${JSON.stringify({
+            id: "chatcmpl-u", object: "chat.completion.chunk", created: 1745913000, model: "deepseek-ai/DeepSeek-R1",
+            choices: [{ index: 0, delta: { reasoning_content: text }, logprobs: null, finish_reason: null }],
+            usage: { prompt_tokens: 21, total_tokens: 21 + 3 * (i + 1), completion_tokens: 3 * (i + 1) }
+        })}\n\n`;
+        const body = Array.from({ length: 40 }, (_, i) => chunk(i, ` word${i}`)).join("");
+        server.setChat([{ headers: { "content-type": "text/event-stream; charset=utf-8" }, body }]);
+        const r = await proc.run(remoteParams(server.baseUrl, { sampling: { thoughtBudget: 12 } }));
+        assert.equal(r.result.thoughtState, "budget");
+        assert.equal(r.result.reasoning, "word0 word1 word2 word3", "stopped at the 4th chunk: 12 of the server's tokens");
+    });
+
     test("a budget the thought stays under changes nothing", async () => {
         server.setChat([{ transcript: "vllm-0.8-reasoning-content" }]);
         const r = await proc.run(remoteParams(server.baseUrl, { sampling: { thoughtBudget: 4096 } }));
@@ -90,6 +104,16 @@ describe("budgets and guards", () => {
         assert.ok(loop && loop.kind === "loopStopped" && `${loop.repeated} ${loop.repeated}`.includes("Let me reconsider the problem from the start."), JSON.stringify(loop));
         assert.ok(r.result.stats.thoughtTokens < 200, `stopped early (${r.result.stats.thoughtTokens} tokens)`);
         assert.ok(r.progress.some((p) => p.notices?.some((n) => n.kind === "loopStopped")), "the notice streamed");
+    });
+
+    test("a server that ignores max_tokens is stopped well past it", async () => {
+        const index = server.chatRequests.length;
+        server.setChat([{ transcript: "long-thought", stopAfter: { bytes: allBut("long-thought", 2000), how: "hang" } }]);
+        const r = await proc.run(remoteParams(server.baseUrl, { sampling: { maxTokens: 30 } }));
+        await server.chatRequests[index]!.closedEarly;
+        assert.equal(r.result.stopReason, "maxTokens");
+        assert.equal(r.result.thoughtState, "unclosed");
+        assert.ok(r.result.notices.some((n) => n.kind === "info" && /past the reply's limit of 30 tokens/.test(n.message)), JSON.stringify(r.result.notices));
     });
 
     test("a thought that switches from English to Chinese raises the language notice", async () => {

@@ -4,7 +4,7 @@
 // the events are those of the whole body.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SseParser, type SseEvent } from "../../../src/server/engines/remote/sseParser";
+import { SseLimitError, SseParser, type SseEvent } from "../../../src/server/engines/remote/sseParser";
 import { readTranscript, transcripts, type TranscriptName } from "../../fixtures/remote/transcripts";
 
 function parseBytes(body: Buffer, size: number): SseEvent[] {
@@ -57,4 +57,13 @@ test("a last event without its blank line is still delivered at the end", () => 
     const parser = new SseParser();
     assert.deepEqual(parser.push("data: [DONE]"), []);
     assert.deepEqual(parser.end(), [{ event: "message", data: "[DONE]" }]);
+});
+
+test("a line or an event beyond the limit is refused: memory stays bounded whatever the server sends", () => {
+    assert.throws(() => new SseParser(100).push("data: " + "x".repeat(200)), SseLimitError);
+    const parser = new SseParser(100);
+    assert.throws(() => {
+        for (let i = 0; i < 20; i++) parser.push("data: 0123456789\n");
+    }, SseLimitError);
+    assert.deepEqual(new SseParser(100).push(`data: ${"y".repeat(80)}\n\n`), [{ event: "message", data: "y".repeat(80) }]);
 });

@@ -11,8 +11,9 @@
 //
 // Token counts: servers send one token per chunk when they can (vLLM, SGLang, llama-server, Ollama, the DeepSeek
 // API), so a chunk counts one token, a longer one (a server that batches) a token per 4 characters. The budget
-// uses that count. When the usage arrives at the end, the totals are the server's (reasoning_tokens when
-// reported, else the completion tokens shared out in the counted proportion).
+// uses that count, or the server's own when it streams its usage with each chunk. When the usage arrives at the
+// end, the totals are the server's (reasoning_tokens when reported, else the completion tokens shared out in
+// the counted proportion).
 import { ApiReplyAssembler } from "../../../core/reply/apiReplyAssembler";
 import { LanguageMixDetector } from "../../../core/reply/languageMix";
 import type { ReplyDelta } from "../../../core/reply/replyAssembler";
@@ -25,6 +26,7 @@ import type { EngineRequest } from "../engine";
 import { chatRequestBody } from "./chatRequestBody";
 import { readChunk, type ChunkFields } from "./chunkReader";
 import { DONE, responseEvents, type EventStreamInfo } from "./eventStream";
+import { SseLimitError } from "./sseParser";
 import { RemoteError } from "./remoteErrors";
 import { endpointUrl, remoteFetch } from "./remoteHttp";
 
@@ -36,7 +38,7 @@ export interface RemoteRunOptions extends Omit<EngineRequest, "params"> {
     flushIntervalMs?: number;
 }
 
-type StopCause = "user" | "budget" | "loop" | "silence" | "failed" | "finished";
+type StopCause = "user" | "budget" | "loop" | "cap" | "silence" | "failed" | "finished";
 
 /** Tokens one streamed text counts for (see the header). */
 export function chunkTokens(text: string): number {
@@ -115,6 +117,8 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     const repetition = new TextRepetitionGuard();
     const languages = new LanguageMixDetector();
     const budget = sampling.thoughtBudget > 0 ? sampling.thoughtBudget : undefined;
+    /** max_tokens with room for the count's approximation. */
+    const replyCap = sampling.maxTokens * 2 + 64;
     const hasOutput = (): boolean => firstTokenAt !== undefined;
 
     /** Ends the reply with `message`: a RemoteError before any output, an interrupted reply after. */
@@ -148,10 +152,13 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             stats.ttftMs ??= Math.round(firstTokenAt - started);
             const delta = reply.push({ reasoning: fields.reasoning, content: fields.content });
             count(delta, chunkTokens(fields.reasoning ?? "") + chunkTokens(fields.content ?? ""));
+            // A server that streams its usage with every chunk (vLLM's continuous_usage_stats) has exact counts.
+            const streamedThought = fields.usage ? (fields.usage.reasoningTokens ?? (reply.inThought ? fields.usage.completionTokens : undefined)) : undefined;
+            if (streamedThought !== undefined) stats.thoughtTokens = streamedThought;
             batcher.add(delta);
             const generated = stats.thoughtTokens + stats.answerTokens;
-            const seconds = (performance.now() - firstTokenAt) / 1000;
-            stats.tokensPerSecond = seconds > 0 ? Math.round(((generated - 1) / seconds) * 10) / 10 : 0;
+            const elapsed = (performance.now() - firstTokenAt) / 1000;
+            stats.tokensPerSecond = elapsed > 0 ? Math.round(((generated - 1) / elapsed) * 10) / 10 : 0;
             if (wasThinking && !reply.inThought) stats.thoughtMs ??= Math.round(performance.now() - started);
             if (delta.thought) {
                 const change = languages.push(delta.thought);
@@ -161,6 +168,10 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             if (loop) {
                 notice({ kind: "loopStopped", repeated: loop.repeated.trim().slice(0, 200) });
                 stop("loop");
+            } else if (stats.thoughtTokens + stats.answerTokens > replyCap) {
+                // The server ignores max_tokens (or its chunks count far more than its tokens): stop it here.
+                notice({ kind: "info", message: `${host} kept sending past the reply's limit of ${sampling.maxTokens} tokens, so the stream was stopped.` });
+                stop("cap");
             } else if (budget !== undefined && reply.inThought && stats.thoughtTokens >= budget) {
                 reply.closeByBudget();
                 stats.thoughtMs ??= Math.round(performance.now() - started);
@@ -175,6 +186,7 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     const body = chatRequestBody(spec.model, params);
     options.log("info", `remote: POST ${url.origin}${url.pathname} model "${spec.model}", ${body.messages.length} messages, max_tokens ${body.max_tokens} (API key ${spec.apiKey ? "sent" : "none"})`);
     const info: EventStreamInfo = { foreignLines: 0 };
+    let streamEnded = false;
     try {
         armSilence();
         let response: Response | undefined;
@@ -216,9 +228,12 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
             else onFields(fields);
             if (cause) break;
         }
+        streamEnded = true;
     } catch (error) {
-        if (cause === "user" || cause === "budget" || cause === "loop" || cause === "finished") {
+        if (cause === "user" || cause === "budget" || cause === "loop" || cause === "cap" || cause === "finished") {
             // stopped on purpose: the reply so far is the result
+        } else if (error instanceof SseLimitError) {
+            fail(ErrorCodes.remoteProtocol, `${host} sent ${error.message}: not a chat stream`);
         } else if (cause === "silence" && connection.signal.reason instanceof RemoteError) {
             fail(ErrorCodes.remoteUnreachable, connection.signal.reason.message);
         } else if (error instanceof RemoteError) {
@@ -231,6 +246,10 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     } finally {
         clearTimeout(silence);
         options.signal.removeEventListener("abort", onUserAbort);
+        // Whatever ended the reply early, the connection does not outlive it.
+        if (!streamEnded && !connection.signal.aborted) connection.abort();
+        // A failure leaves no progress timer behind (the result's final progress is sent below).
+        batcher.dispose();
     }
 
     if (!cause && !sawDone && finishReason === undefined) {
@@ -247,7 +266,7 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     let stopReason: StopReason;
     if (cause === "loop") stopReason = "loop";
     else if (cause === "user") stopReason = "abort";
-    else if (cause === "budget") stopReason = "maxTokens";
+    else if (cause === "budget" || cause === "cap") stopReason = "maxTokens";
     else if (interruption !== undefined) stopReason = "error";
     else if (finishReason === "length") stopReason = "maxTokens";
     else stopReason = "eos";

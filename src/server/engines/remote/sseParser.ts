@@ -5,6 +5,14 @@
 // standard would ignore): that becomes an event named "error". Bytes are decoded as UTF-8 across chunk
 // boundaries by the caller's TextDecoder (stream mode).
 
+/** A line or event beyond the parser's limit: a server sending something that is not a token stream. */
+export class SseLimitError extends Error {
+    constructor(readonly limit: number) {
+        super(`an event larger than ${Math.round(limit / (1024 * 1024))} MB`);
+        this.name = "SseLimitError";
+    }
+}
+
 export interface SseEvent {
     /** The `event:` field, "message" when absent, "error" for llama-server's `error:` lines. */
     event: string;
@@ -14,11 +22,15 @@ export interface SseEvent {
 export class SseParser {
     private buffer = "";
     private data: string[] = [];
+    private dataLength = 0;
     private eventName = "";
     /** Bytes of lines that are not SSE at all (an HTML page instead of a stream), for the error message. */
     private foreign = 0;
     /** Comments seen (keep-alives): the stream is alive even without events. */
     comments = 0;
+
+    /** @param maxEventChars longest line or event accepted (model output is untrusted: memory stays bounded) */
+    constructor(private readonly maxEventChars = 4 * 1024 * 1024) {}
 
     get foreignLines(): number {
         return this.foreign;
@@ -38,6 +50,7 @@ export class SseParser {
             start = i + 1;
         }
         this.buffer = this.buffer.slice(start);
+        if (this.buffer.length > this.maxEventChars) throw new SseLimitError(this.maxEventChars);
         return events;
     }
 
@@ -66,6 +79,8 @@ export class SseParser {
         switch (field) {
             case "data":
                 this.data.push(value);
+                this.dataLength += value.length + 1;
+                if (this.dataLength > this.maxEventChars) throw new SseLimitError(this.maxEventChars);
                 break;
             case "event":
                 this.eventName = value;
@@ -85,6 +100,7 @@ export class SseParser {
     private dispatch(events: SseEvent[]): void {
         if (this.data.length > 0) events.push({ event: this.eventName || "message", data: this.data.join("\n") });
         this.data = [];
+        this.dataLength = 0;
         this.eventName = "";
     }
 }

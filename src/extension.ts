@@ -7,6 +7,9 @@ import { ModelProcess } from "./client/modelProcess";
 import { StatusBar } from "./client/statusBar";
 import type { ChatController } from "./features/chat/chatController";
 import { registerChatView } from "./features/chat/chatView";
+import { registerUseRemoteEngine } from "./features/engines/addRemoteEngine";
+import { EngineStore } from "./features/engines/engineStore";
+import { registerEngineStatus } from "./features/engines/engineStatus";
 import { registerCodeActions } from "./features/fix/codeActions";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
@@ -26,6 +29,12 @@ export interface R1ExtensionApi {
     readonly display: ReasoningDisplay;
     /** For tests: the chat (its conversation, and a connection that stands in for a webview). */
     readonly chat: ChatController | undefined;
+    /** For tests: what the status bar shows. */
+    readonly statusBar: StatusBar;
+    /** For tests: the saved remote engines and the active engine. */
+    readonly engines: EngineStore;
+    /** For tests: the "R1 Reasoner" output channel's logger. */
+    readonly log: Log;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -36,13 +45,16 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const models = new ModelLibrary(context, config);
     const display = new ReasoningDisplay();
     const proposals = new ProposalReview();
-    const services: Services = { context, log, config, modelProcess, models, display, proposals };
-    context.subscriptions.push(log, modelProcess, statusBar, models, display, proposals);
+    const engines = new EngineStore(context.globalState, context.secrets);
+    const services: Services = { context, log, config, modelProcess, models, engines, display, proposals };
+    context.subscriptions.push(log, modelProcess, statusBar, models, engines, display, proposals);
     let chat: ChatController | undefined;
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
         ["select model", registerSelectModel],
+        ["remote engines", registerUseRemoteEngine],
+        ["engine status", (s) => registerEngineStatus(s, statusBar)],
         ["manage models", registerManageModels],
         ["hugging face token", registerHuggingFaceToken],
         ["getting started", registerGettingStarted],
@@ -63,12 +75,10 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
 
     const mp = modelProcess;
     // The process starts on the first request (a chat message, a fix, Select Model's machine report...), not
-    // here: the extension activates on every code file, and most of those sessions never ask R1 anything.
-    statusBar.update(undefined, config.modelPath);
+    // here: the extension activates on every code file, and most of those sessions never ask R1 anything. The
+    // status bar (engineStatus) says "idle" until then.
     context.subscriptions.push(
-        mp.onStatus((status) => statusBar.update(status, config.modelPath)),
         vscode.workspace.onDidChangeConfiguration((e) => {
-            if (e.affectsConfiguration("r1.modelPath")) statusBar.update(mp.status, config.modelPath);
             applyEngineSettings(e, mp).catch((error: unknown) => {
                 const reason = error instanceof Error ? error.message : String(error);
                 log.error(`The changed settings could not be applied to the model process: ${reason}`);
@@ -79,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
         })
     );
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display, get chat() { return chat; } };
+    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; } };
 }
 
 /** A GPU change needs a new process (one Llama per process); other engine settings go to the running one. */

@@ -40,6 +40,17 @@ export class Config {
         return { proxy: (http.get<string>("proxy") ?? "").trim(), noProxy: http.get<string[]>("noProxy") ?? [] };
     }
 
+    /** r1.remote.caFile: a PEM CA file trusted for remote engines besides the system's ("" = none). */
+    get remoteCaFile(): string {
+        return (this.cfg.get<string>("remote.caFile") ?? "").trim();
+    }
+
+    /** r1.remote.firstByteTimeoutSeconds in ms: how long a remote engine may take to send its first byte. */
+    get remoteFirstByteTimeoutMs(): number {
+        const s = this.cfg.get<number>("remote.firstByteTimeoutSeconds") ?? 60;
+        return Math.max(1, Number.isFinite(s) ? s : 60) * 1000;
+    }
+
     engine(): EngineSettings {
         return {
             gpu: this.cfg.get<GpuMode>("gpu") ?? "auto",

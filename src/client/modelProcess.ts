@@ -27,6 +27,7 @@ import {
 } from "vscode-languageclient/node";
 import {
     checkModelFileRequest,
+    listRemoteModelsRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -37,7 +38,7 @@ import {
     unloadModelRequest,
     type ReasonRequestParams
 } from "../shared/lspMessages";
-import type { CheckModelFileResult, EngineSettings, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
+import type { CheckModelFileResult, EngineSettings, ListRemoteModelsParams, ListRemoteModelsResult, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
 
 const crashWindowMs = 3 * 60_000;
@@ -281,6 +282,12 @@ export class ModelProcess implements vscode.Disposable {
     async machineInfo(): Promise<MachineReport> {
         const client = await this.ensureStarted();
         return this.call(() => client.sendRequest(machineInfoRequest));
+    }
+
+    /** The models a remote engine serves (GET /models through the model process; the key stays in the request). */
+    async listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
+        const client = await this.ensureStarted();
+        return this.call(() => client.sendRequest(listRemoteModelsRequest, params));
     }
 
     async unloadModel(): Promise<void> {

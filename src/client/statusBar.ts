@@ -1,8 +1,10 @@
-// The model's state in the status bar: what is loaded, where it runs, and whether it is thinking.
+// The model's state in the status bar: what is loaded, where it runs, and whether it is thinking; with a remote
+// engine active, which engine and model answer ("R1 · deepseek-reasoner @ api.deepseek.com").
 // Clicking it opens "R1: Select Model". Until the first request starts the model process, it says "idle".
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { formatBytes } from "../core/models/byteSize";
+import { remoteStatusText, remoteTooltipLines, type RemoteEngineState } from "../core/models/remoteEngineText";
 import type { ServerStatus } from "../shared/lspProtocol";
 
 export class StatusBar implements vscode.Disposable {
@@ -15,8 +17,15 @@ export class StatusBar implements vscode.Disposable {
         this.item.show();
     }
 
-    /** `status` undefined: the model process is not started (it starts on first use). */
-    update(status: ServerStatus | undefined, configuredModel: string): void {
+    /**
+     * Shows the local model's state, or the remote engine's when one is active (`remote`). `status` undefined: the
+     * model process is not started (it starts on first use).
+     */
+    update(status: ServerStatus | undefined, configuredModel: string, remote?: RemoteEngineState): void {
+        if (remote) {
+            this.showRemote(remote);
+            return;
+        }
         const configuredName = configuredModel ? basename(configuredModel).replace(/\.gguf$/i, "") : "";
         const name = status?.model?.name ?? configuredName;
         this.item.backgroundColor = undefined;
@@ -41,6 +50,25 @@ export class StatusBar implements vscode.Disposable {
                 this.item.text = configuredName ? `$(hubot) R1: ${configuredName} · idle` : "$(hubot) R1: select a model";
         }
         this.item.tooltip = tooltip(status, configuredModel);
+    }
+
+    private showRemote(remote: RemoteEngineState): void {
+        this.item.text = remoteStatusText(remote);
+        this.item.backgroundColor = remote.trusted ? undefined : new vscode.ThemeColor("statusBarItem.warningBackground");
+        const md = new vscode.MarkdownString(undefined, true);
+        md.appendMarkdown("**R1 Reasoner**\n\n");
+        for (const line of remoteTooltipLines(remote)) {
+            md.appendText(line);
+            md.appendMarkdown("\n\n");
+        }
+        md.appendMarkdown("Click to select a model or another engine.");
+        this.item.tooltip = md;
+    }
+
+    /** The text and tooltip shown now (for tests). */
+    get shown(): { text: string; tooltip: string } {
+        const t = this.item.tooltip;
+        return { text: this.item.text, tooltip: typeof t === "string" ? t : (t?.value ?? "") };
     }
 
     dispose(): void {

@@ -3,7 +3,8 @@
 // UI test that opens the R1 Reasoner side bar and saves test-results/sidebar.png, a UI test of Fix with R1 (the diff
 // with Apply and Discard, the verified result) that saves test-results/fix-*.png, and a UI test of the chat (thinking,
 // answer, Apply, a link's confirmation, Stop, the chat after a window reload) that saves test-results/chat-*.png, and one of the chat
-// in an editor tab that comes back after a reload (test-results/chat-editor-restored.png).
+// in an editor tab that comes back after a reload (test-results/chat-editor-restored.png), and one of the chat answered
+// by a remote engine (the replay server on 127.0.0.1: remote-chat-thinking.png, remote-chat-answered.png).
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +16,9 @@ import { startCodeServer } from "./codeServer";
 import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
 import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, r1StatusItem, runCommand, saveScreenshot, visibleWebviewFrame, waitForActivity, webviewFrame } from "./ui";
-import { CHAT_REASONING, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
+import { CHAT_ANSWER_PIECES, CHAT_REASONING, CHAT_THOUGHT, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
+import { ReplayServer } from "../fixtures/remote/replayServer";
+import { vllmAnswer } from "../fixtures/remote/vllmStream";
 import { type ScriptSpec, writeScriptedModel } from "../fixtures/scriptedModel";
 
 const unavailable = hostUnavailableReason();
@@ -293,5 +296,72 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await page.mouse.move(700, 600);
             t.diagnostic(`screenshot ${await saveScreenshot(page, "chat-editor-restored")}`);
         });
+    });
+    test("UI: a remote engine: chosen with 'Use a Remote Engine…', asked once, its thought streams in the chat, Stop closes the connection", { timeout: 240_000 }, async (t) => {
+        const reply = { reasoning: CHAT_THOUGHT, answer: CHAT_ANSWER_PIECES.join("").trimStart() };
+        const stream = vllmAnswer("deepseek-reasoner", reply);
+        // The first reply stops sending (the connection stays open) once the whole thought is there: still thinking.
+        const hangAt = (stream.body ?? "").indexOf('"content":"`parsePrice');
+        const server = await ReplayServer.start({ models: ["deepseek-reasoner"], chat: [{ ...stream, writeSize: 700, stopAfter: { bytes: hangAt - 200, how: "hang" } }, stream] });
+        const label = `deepseek-reasoner @ 127.0.0.1:${server.port}`;
+        try {
+            await withWorkbench({ name: "remote" }, async (page) => {
+                await openFile(page, "cart.ts", 60_000);
+                await runCommand(page, "R1: Use a Remote Engine…").catch(async () => {
+                    await page.waitForTimeout(2000);
+                    await runCommand(page, "R1: Use a Remote Engine…", 30_000);
+                });
+                const input = page.locator(".quick-input-widget .quick-input-box input >> visible=true").first();
+                await input.waitFor({ timeout: 60_000 });
+                await input.fill(`127.0.0.1:${server.port}`);
+                await input.press("Enter");
+                const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: "deepseek-reasoner" }).first();
+                await row.waitFor({ timeout: 30_000 });
+                await page.keyboard.press("Enter");
+                await page.locator(".quick-input-widget .quick-input-message, .quick-input-widget").filter({ hasText: "API key" }).first().waitFor({ timeout: 15_000 });
+                await page.keyboard.press("Enter"); // no key
+                const status = page.locator(".part.statusbar .statusbar-item").filter({ hasText: `R1 · ${label}` }).first();
+                await status.waitFor({ timeout: 15_000 });
+
+                await openActivity(page, "R1 Reasoner");
+                const chat = webviewFrame(page);
+                await chat.locator(".r1-model-name").filter({ hasText: "deepseek-reasoner" }).waitFor({ timeout: 30_000 });
+                await chat.locator(".r1-chat-header").filter({ hasText: `127.0.0.1:${server.port}` }).waitFor({ timeout: 10_000 });
+                const prompt = chat.locator("textarea.prompt");
+                await prompt.click();
+                await prompt.pressSequentially("Why does parsePrice not compile?");
+                await prompt.press("Enter");
+                // Asked once before the code leaves: the modal names where it goes.
+                const dialog = page.locator(".monaco-dialog-box").filter({ hasText: `This sends your code to http://127.0.0.1:${server.port}.` });
+                await dialog.waitFor({ timeout: 30_000 });
+                const consentShot = await saveScreenshot(page, "remote-consent");
+                await dialog.locator(".monaco-button").filter({ hasText: "Send" }).first().click();
+
+                const reply = chat.locator(".r1-reply").last();
+                await reply.locator(".r1-thought.r1-thinking .r1-thought-text").filter({ hasText: "That matches the error on line 9" }).waitFor({ timeout: 60_000 });
+                await page.mouse.move(700, 600);
+                const thinkingShot = await saveScreenshot(page, "remote-chat-thinking");
+                assert.equal(server.chatRequests.length, 1);
+
+                // Stop: the HTTP request is aborted (the server sees the connection close); the thought stays.
+                await chat.locator(".composer .stop").click();
+                await server.chatRequests[0]!.closedEarly;
+                await reply.locator(".r1-notice").filter({ hasText: "Stopped by you." }).waitFor({ timeout: 30_000 });
+
+                // The next message is not asked about again, and its reply comes whole: the thought folds, the answer shows.
+                await prompt.click();
+                await prompt.pressSequentially("Show me the fixed function.");
+                await prompt.press("Enter");
+                const answered = chat.locator(".r1-reply").last();
+                await answered.locator(".r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 60_000 });
+                await answered.locator(".r1-thought.r1-collapsed").waitFor({ timeout: 30_000 });
+                assert.equal(await page.locator(".monaco-dialog-box").count(), 0, "no second question");
+                await page.mouse.move(700, 600);
+                const answeredShot = await saveScreenshot(page, "remote-chat-answered");
+                t.diagnostic(`screenshots ${consentShot}, ${thinkingShot}, ${answeredShot}`);
+            });
+        } finally {
+            await server.close();
+        }
     });
 });

@@ -1,12 +1,15 @@
-// What "R1: Select Model" shows, as plain data: downloaded models first, then the catalog grouped by model
-// (size, memory needed at the configured context, whether it fits this machine, benchmark figures), the
-// recommended entry marked, the 671B models shown as needing a serving engine, then "Use a GGUF file on
-// disk…". Pure: the feature (src/features/selectModel.ts) turns these items into a vscode QuickPick.
+// What "R1: Select Model" shows, as plain data: downloaded models first, then the saved remote engines, then the
+// catalog grouped by model (size, memory needed at the configured context, whether it fits this machine, benchmark
+// figures), the recommended entry marked, the 671B models leading to the remote-engine flow with their served name
+// filled in, then "Use a remote engine…" and "Use a GGUF file on disk…". Pure: the feature
+// (src/features/models/selectModel.ts) turns these items into a vscode QuickPick.
 import type { MachineReport } from "../../shared/lspProtocol";
 import { formatBytes } from "./byteSize";
 import { estimateMemory } from "./memoryEstimate";
 import { type CatalogEntry, formatParameters } from "./modelCatalog";
 import { type EntryEvaluation, type MachineInfo, type MemoryBudget, memoryBudgets, type Recommendation, recommend } from "./modelRecommendation";
+import type { ActiveEngine, RemoteEndpoint } from "./remoteEndpoint";
+import { servedModelName } from "./remoteModelMatch";
 
 // ---------------------------------------------------------------------------------------------
 // The machine
@@ -97,8 +100,12 @@ export type PickerAction =
     | { kind: "use-file"; path: string; entryId: string | null }
     /** Download (or resume) this catalog entry, then load it. */
     | { kind: "download"; entryId: string }
-    /** A 671B model: explain that it needs a serving engine; not selectable for local use. */
-    | { kind: "serving-engine"; entryId: string }
+    /** A 671B model: runs only on a serving engine, so it leads to the remote-engine flow with `model` filled in. */
+    | { kind: "serving-engine"; entryId: string; model: string }
+    /** Make this saved remote engine the active one. */
+    | { kind: "use-remote"; endpointId: string }
+    /** "Use a remote engine…": base URL, model, API key. */
+    | { kind: "add-remote" }
     /** A download of this entry is running: say so. */
     | { kind: "downloading"; entryId: string }
     | { kind: "browse" }
@@ -129,6 +136,10 @@ export interface PickerInput {
     /** Catalog ids being downloaded right now. */
     downloading?: string[];
     contextSize: number;
+    /** Saved remote engines (globalState), most recent first. */
+    endpoints?: RemoteEndpoint[];
+    /** "local" or the id of the active endpoint (a local file is "active" only while the local engine is). */
+    activeEngine?: ActiveEngine;
 }
 
 export interface PickerModel {
@@ -186,6 +197,8 @@ export function buildModelPicker(input: PickerInput): PickerModel {
     const downloading = new Set(input.downloading ?? []);
     const ctx = `${contextSize.toLocaleString("en-US")} tokens`;
     const items: PickerItem[] = [];
+    const endpoints = input.endpoints ?? [];
+    const remoteActive = endpoints.some((e) => e.id === input.activeEngine);
 
     // Downloaded: complete models in the store, and the configured file wherever it is.
     const complete = input.stored.filter((s) => s.complete);
@@ -193,7 +206,7 @@ export function buildModelPicker(input: PickerInput): PickerModel {
     const activeInStore = complete.some((s) => samePath(s.path, input.activeModelPath));
     const downloadedItems: PickerItem[] = [];
     for (const s of complete) {
-        const active = samePath(s.path, input.activeModelPath);
+        const active = !remoteActive && samePath(s.path, input.activeModelPath);
         const parts = [formatBytes(s.sizeBytes)];
         let fit: EntryFit | undefined;
         if (s.entry) {
@@ -219,13 +232,14 @@ export function buildModelPicker(input: PickerInput): PickerModel {
         downloadedItems.unshift({
             kind: "item",
             label: `$(file) ${baseName(input.activeModelPath)}`,
-            description: ["active", size === null ? "file not found" : size !== undefined ? formatBytes(size) : undefined].filter((x) => x).join(" · "),
+            description: [remoteActive ? undefined : "active", size === null ? "file not found" : size !== undefined ? formatBytes(size) : undefined].filter((x) => x).join(" · "),
             detail: input.activeModelPath,
             action: { kind: "use-file", path: input.activeModelPath, entryId: null },
-            active: true
+            active: !remoteActive
         });
     }
     if (downloadedItems.length > 0) items.push({ kind: "separator", label: "Downloaded" }, ...downloadedItems);
+    items.push(...remoteEngineItems(endpoints, input.activeEngine));
 
     // The catalog, one group per model, skipping what is already downloaded.
     const partialOf = new Map(input.stored.filter((s) => !s.complete && s.entry).map((s) => [s.entry!.id, s]));
@@ -248,8 +262,8 @@ export function buildModelPicker(input: PickerInput): PickerModel {
                 kind: "item",
                 label: `${FIT_ICON["serving-engine"]} ${entryLabel(entry)}`,
                 description: `${size} · needs ~${formatBytes(fit.needBytes)} · needs a serving engine`,
-                detail: `${benchmarkLine(entry)} · ${formatParameters(m.parameters)} parameters: runs in ${engines}, not in this extension`,
-                action: { kind: "serving-engine", entryId: entry.id },
+                detail: `${benchmarkLine(entry)} · ${formatParameters(m.parameters)} parameters: runs in ${engines}; choose to connect to one`,
+                action: { kind: "serving-engine", entryId: entry.id, model: servedModelName(m) },
                 fit: "serving-engine"
             });
             continue;
@@ -275,7 +289,7 @@ export function buildModelPicker(input: PickerInput): PickerModel {
         });
     }
 
-    items.push({ kind: "separator", label: "Other" });
+    items.push({ kind: "separator", label: "Other" }, addRemoteItem);
     items.push({ kind: "item", label: "$(folder-opened) Use a GGUF file on disk…", detail: "A DeepSeek-R1 distill (qwen2 or llama architecture) you already have", action: { kind: "browse" } });
     if (input.stored.length > 0) items.push({ kind: "item", label: "$(gear) Manage downloaded models…", action: { kind: "manage" } });
 
@@ -291,6 +305,31 @@ export function buildModelPicker(input: PickerInput): PickerModel {
         placeholder
     };
 }
+
+/** The saved remote engines (the active one marked) under their separator; nothing when none is saved. */
+export function remoteEngineItems(endpoints: readonly RemoteEndpoint[], activeEngine: ActiveEngine | undefined): PickerItem[] {
+    if (endpoints.length === 0) return [];
+    const items: PickerItem[] = [{ kind: "separator", label: "Remote engines" }];
+    for (const e of endpoints) {
+        const active = e.id === activeEngine;
+        items.push({
+            kind: "item",
+            label: `$(cloud) ${e.label}`,
+            description: active ? "active" : undefined,
+            detail: e.baseUrl,
+            action: { kind: "use-remote", endpointId: e.id },
+            active
+        });
+    }
+    return items;
+}
+
+export const addRemoteItem: PickerItem = {
+    kind: "item",
+    label: "$(plug) Use a remote engine…",
+    detail: "An OpenAI-compatible server: vLLM, SGLang, llama.cpp server, Ollama, LM Studio or the DeepSeek API",
+    action: { kind: "add-remote" }
+};
 
 /** One short line about the machine for the picker's title (the full reason of a fallback goes to the log). */
 export function machineSummary(report: MachineReport | undefined, machine: MachineInfo): string {

@@ -26,7 +26,7 @@ import { ChatCodeActions, type CodeActionOutcome, type LinkOutcome } from "./cha
 import { AttachedContext, selectionRef } from "./chatContext";
 import { type ChatHistoryOwner, showChatHistory } from "./chatHistoryCommands";
 import { ChatHistoryStore } from "./chatHistoryStore";
-import { chatModel, modelDisplayName, modelStatusMessage } from "./chatModel";
+import { activeModelName, chatModel, modelStatusMessage } from "./chatModel";
 import { type ChatConnection, ChatSurfaces, type Surface } from "./chatSurfaces";
 import { addProgress, conversationMessages, type LiveTurn, newLiveTurn, replyOf, startedMessage, withHostNotices, zeroStats } from "./turnMessages";
 import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "../reasoning/reasoningDisplay";
@@ -61,6 +61,8 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
             this.actions,
             this.context.onDidChange(() => this.surfaces.post({ type: "context", items: this.context.chips() })),
             services.modelProcess.onStatus(() => this.postStatus()),
+            services.engines.onDidChange(() => this.postStatus()),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => this.postStatus()),
             vscode.workspace.onDidChangeConfiguration((e) => {
                 if (e.affectsConfiguration("r1.modelPath")) this.postStatus();
             })
@@ -211,7 +213,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const { config } = this.services;
         const turn: ConversationTurn = {
             id, kind: info.kind, prompt: info.title, request: info.prompt, context, thoughtBudget: config.thinkingBudget(info.kind),
-            startedAt: Date.now(), ...(config.modelPath ? { model: modelDisplayName(config.modelPath, this.services.modelProcess.status?.model?.name) } : {})
+            startedAt: Date.now(), ...(activeModelName(this.services) ? { model: activeModelName(this.services) } : {})
         };
         if (info.source) {
             const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === info.source!.uri.toString());
@@ -274,6 +276,10 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         };
         this.baseTexts.set(id, spec.baseTexts);
         this.beginTurn(conversation, turn);
+        if (model?.refused) {
+            this.fail(id, model.refused);
+            return;
+        }
         if (!model) {
             this.fail(id, 'No model is selected. Run "R1: Select Model" to choose one that fits this machine (R1 downloads it), or to use a GGUF file you have.');
             return;
@@ -282,7 +288,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         if (notices.length > 0) this.progress(id, { thoughtState: "none", stats: { ...zeroStats }, notices });
         try {
             const result = await modelProcess.reason(
-                { action: "chat", turns: requestTurns(conversation, spec.request, id), sampling, modelPath: model.path },
+                { action: "chat", turns: requestTurns(conversation, spec.request, id), sampling, ...model.params },
                 (progress) => this.progress(id, progress),
                 cts.token
             );

@@ -1,18 +1,33 @@
-// The model a chat message runs on. With no model selected (r1.modelPath empty), a model already downloaded into
-// the models folder is used (and the user is told which), else the user is offered "R1: Select Model". Also the
-// chat's status line about the model.
+// The model a chat message runs on: the active remote engine (through requestEngine, which asks for consent once
+// and refuses in an untrusted workspace), else the local model. With no local model selected (r1.modelPath
+// empty), a model already downloaded into the models folder is used (and the user is told which), else the user
+// is offered "R1: Select Model". Also the chat's status line about the model.
 import { basename } from "node:path";
 import * as vscode from "vscode";
+import { remoteChatStatus } from "../../core/models/remoteEngineText";
 import type { StoredModel } from "../../platform/modelStore";
+import type { ReasonParams } from "../../shared/lspProtocol";
 import type { HostToWebview } from "../../shared/webviewProtocol";
+import { engineParams, requestEngine } from "../engines/requestEngine";
 import type { Services } from "../services";
 
 export interface ChatModel {
-    path: string;
-    /** Display name: the file name without .gguf (as the model process names it). */
+    /** Display name: the file name without .gguf (as the model process names it), or "model @ host" for a remote engine. */
     name: string;
+    /** Where the request goes: `modelPath`, or `engine` for a remote engine. */
+    params: Pick<ReasonParams, "engine" | "modelPath">;
     /** Set when the model was chosen now because none was selected: a sentence for the user. */
     pickedNotice?: string;
+    /** Set when the remote engine may not be used now (untrusted workspace, consent declined): why. */
+    refused?: string;
+}
+
+/** The name the chat shows for the engine that answers next (no consent asked): the remote engine's label, else the local model's. */
+export function activeModelName(services: Services): string | undefined {
+    const remote = services.engines.active();
+    if (remote) return remote.label;
+    const path = services.config.modelPath;
+    return path ? modelDisplayName(path, services.modelProcess.status?.model?.path === path ? services.modelProcess.status.model.name : undefined) : undefined;
 }
 
 /** "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M" for ".../DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf" (split parts: the model's name). */
@@ -31,10 +46,13 @@ export function preferredDownloadedModel(models: readonly StoredModel[]): Stored
 /** The model for a chat message, or undefined when there is none (the user was offered to select one). */
 export async function chatModel(services: Services): Promise<ChatModel | undefined> {
     const { config, modelProcess, models, log } = services;
+    const target = await requestEngine(services);
+    if (target.kind === "refused") return { name: target.endpoint.label, params: {}, refused: target.message };
+    if (target.kind === "remote") return { name: target.name, params: engineParams(target, "") };
     const configured = config.modelPath;
     if (configured) {
         const loaded = modelProcess.status?.model;
-        return { path: configured, name: modelDisplayName(configured, loaded && loaded.path === configured ? loaded.name : undefined) };
+        return { name: modelDisplayName(configured, loaded && loaded.path === configured ? loaded.name : undefined), params: engineParams(target, configured) };
     }
     let stored: StoredModel[] = [];
     try {
@@ -47,7 +65,7 @@ export async function chatModel(services: Services): Promise<ChatModel | undefin
         await config.setModelPath(pick.path);
         const name = modelDisplayName(pick.path);
         log.info(`No model was selected: using ${pick.path}, found in the models folder.`);
-        return { path: pick.path, name, pickedNotice: `No model was selected, so R1 uses ${name}, downloaded earlier. Choose another with "R1: Select Model".` };
+        return { name, params: engineParams(target, pick.path), pickedNotice: `No model was selected, so R1 uses ${name}, downloaded earlier. Choose another with "R1: Select Model".` };
     }
     void vscode.window.showInformationMessage("R1: no model is selected yet. Choose one that fits this machine: R1 downloads it for you.", "Select Model").then((choice) => {
         if (choice) void vscode.commands.executeCommand("r1.selectModel");
@@ -55,9 +73,11 @@ export async function chatModel(services: Services): Promise<ChatModel | undefin
     return undefined;
 }
 
-/** The chat's status line: the selected model's name and whether it is loading, thinking, ready or failed. */
+/** The chat's status line: the remote engine (model and host), else the selected model's name and whether it is loading, thinking, ready or failed. */
 export function modelStatusMessage(services: Services): HostToWebview {
-    const { modelProcess, config } = services;
+    const { modelProcess, config, engines } = services;
+    const remote = engines.active();
+    if (remote) return { type: "status", ...remoteChatStatus({ endpoint: remote, trusted: vscode.workspace.isTrusted }) };
     const status = modelProcess.status;
     const path = config.modelPath;
     const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;

@@ -1,14 +1,17 @@
-// "R1: Select Model": a quick pick of the downloaded models, then the catalog grouped by model (size, memory
-// needed at r1.contextSize, fit on this machine, benchmark figures), the recommended entry marked and
-// preselected, and "Use a GGUF file on disk…". A catalog entry not on disk is downloaded, then used; a
-// local file is checked before the model process loads it. The items come from src/core/modelPicker.ts.
+// "R1: Select Model": a quick pick of the downloaded models, the saved remote engines (switch to one, or remove it
+// with its button), then the catalog grouped by model (size, memory needed at r1.contextSize, fit on this
+// machine, benchmark figures), the recommended entry marked and preselected, "Use a remote engine…" and "Use a
+// GGUF file on disk…". A catalog entry not on disk is downloaded, then used; a local file is checked before the
+// model process loads it; the 671B rows lead to the remote-engine flow with their model filled in. The items come
+// from src/core/models/modelPicker.ts.
 import { stat } from "node:fs/promises";
 import { arch, freemem, platform, totalmem } from "node:os";
 import * as vscode from "vscode";
 import { formatBytes } from "../../core/models/byteSize";
-import { type CatalogEntry, formatParameters } from "../../core/models/modelCatalog";
+import type { CatalogEntry } from "../../core/models/modelCatalog";
 import { buildModelPicker, entryLabel, judgeEntry, loadedModelVramBytes, machineFromOs, machineFromReport, machineSummary, type PickerAction, type PickerModel } from "../../core/models/modelPicker";
 import type { MachineInfo } from "../../core/models/modelRecommendation";
+import { addRemoteEngine } from "../engines/addRemoteEngine";
 import type { MachineReport } from "../../shared/lspProtocol";
 import { downloadAndUse } from "./downloadModel";
 import type { Services } from "../services";
@@ -85,16 +88,32 @@ export async function gatherPickerData(services: Services): Promise<PickerData> 
         activeModelPath: active,
         activeModelSizeBytes: activeSize,
         downloading: models.downloads().map((d) => d.entry.id),
-        contextSize: config.engine().contextSize
+        contextSize: config.engine().contextSize,
+        endpoints: services.engines.endpoints(),
+        activeEngine: services.engines.activeEngine
     });
     return { model, measured, entries };
 }
+
+const removeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Remove this remote engine (and its API key)" };
 
 function toQuickPickItems(model: PickerModel): Item[] {
     return model.items.map((i) =>
         i.kind === "separator"
             ? { label: i.label, kind: vscode.QuickPickItemKind.Separator }
-            : { label: i.label, description: i.description, detail: i.detail, action: i.action });
+            : { label: i.label, description: i.description, detail: i.detail, action: i.action, ...(i.action?.kind === "use-remote" ? { buttons: [removeButton] } : {}) });
+}
+
+/** Removes a saved endpoint from the store and from the open picker (its group too when it was the last). */
+async function removeEndpoint(services: Services, qp: vscode.QuickPick<Item>, item: Item): Promise<void> {
+    if (item.action?.kind !== "use-remote") return;
+    const id = item.action.endpointId;
+    const label = item.label.replace(/^\$\(cloud\) /, "");
+    await services.engines.remove(id);
+    services.log.info(`Removed the remote engine ${label} and its API key.`);
+    let items = qp.items.filter((i) => i !== item);
+    if (!items.some((i) => i.action?.kind === "use-remote")) items = items.filter((i) => i.label !== "Remote engines" || i.kind !== vscode.QuickPickItemKind.Separator);
+    qp.items = items;
 }
 
 const browseItem: Item = { label: "$(folder-opened) Use a GGUF file on disk…", action: { kind: "browse" } };
@@ -114,17 +133,10 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
         qp.onDidAccept(() => {
             const action = qp.selectedItems[0]?.action ?? qp.activeItems[0]?.action;
             if (!action) return;
-            if (action.kind === "serving-engine") {
-                const entry = data?.entries.find((e) => e.id === action.entryId);
-                const engines = entry?.model.servingEngines?.join(", ") ?? "a serving engine";
-                void vscode.window.showInformationMessage(
-                    `R1: ${entry ? `${entryLabel(entry)} (${formatParameters(entry.model.parameters)} parameters, ${formatBytes(entry.quantization.sizeBytes)})` : "This model"} needs a serving engine such as ${engines} on a very large machine. ` +
-                    "R1 Reasoner runs models locally, so it cannot be selected here: choose a distill.");
-                return;
-            }
             resolve(action);
             qp.hide();
         });
+        qp.onDidTriggerItemButton((e) => void removeEndpoint(services, qp, e.item));
         qp.onDidHide(() => resolve(undefined));
     });
     qp.show();
@@ -171,7 +183,17 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
             return downloadAndUse(services, entry);
         }
         case "serving-engine":
-            return undefined;
+            return addRemoteEngine(services, action.model);
+        case "add-remote":
+            return addRemoteEngine(services);
+        case "use-remote": {
+            const endpoint = services.engines.endpoints().find((e) => e.id === action.endpointId);
+            if (!endpoint) return false;
+            await services.engines.setActive(endpoint.id);
+            services.log.info(`The remote engine ${endpoint.label} (${endpoint.baseUrl}) is now the engine.`);
+            void vscode.window.setStatusBarMessage(`R1: ${endpoint.label} answers from now on`, 5000);
+            return true;
+        }
     }
 }
 

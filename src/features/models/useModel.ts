@@ -1,6 +1,7 @@
 // Making a model file the active one: the model process checks the file first (r1/checkModelFile: a file that
 // is not a GGUF, a model of another architecture, a later split part... is refused with a message naming it),
-// then loads it, and only then does r1.modelPath change. Whatever fails, the previous choice stays configured.
+// then loads it, and only then does r1.modelPath change (and the local model becomes the engine again, when a
+// remote engine was the active one). Whatever fails, the previous choice stays configured.
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
@@ -27,13 +28,14 @@ export async function useModelFile(services: Services, modelPath: string): Promi
 }
 
 /** Loads `modelPath` in the model process; on success it becomes the configured model. */
-export async function useModel({ config, modelProcess, log }: Services, modelPath: string): Promise<boolean> {
+export async function useModel({ config, modelProcess, log, engines }: Services, modelPath: string): Promise<boolean> {
     try {
         const result = await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: `R1: loading ${basename(modelPath)}…` },
             () => modelProcess.loadModel(modelPath)
         );
         await config.setModelPath(modelPath);
+        await engines.setActive("local");
         const e = result.engine;
         log.info(`Selected model ${result.model.name} (${e.backend}, ${e.gpuLayers}/${e.totalLayers} GPU layers, context ${e.contextSize}).`);
         void vscode.window.setStatusBarMessage(`R1: ${result.model.name} ready (${(e.loadMs / 1000).toFixed(1)} s)`, 5000);

@@ -1,9 +1,11 @@
 // Runs one reasoning request for a code action (a fix, Explain Code): the thought and answer stream into the
 // reasoning view (display.startTurn) and a progress notification shows how far the thinking is and can cancel
 // it. Cancelling sends LSP $/cancelRequest; the model process stops and returns the partial reply, which stays
-// in the view. "R1: Stop Fix or Explanation" cancels every request started here.
+// in the view. "R1: Stop Fix or Explanation" cancels every request started here. The engine (the local model or
+// the active remote engine) comes from requestEngine, as for the chat.
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
+import { engineParams, requestEngine } from "../engines/requestEngine";
 import { thinkingProgressMessage } from "../../core/reply/thinkingProgress";
 import type { ReasonResult } from "../../shared/lspProtocol";
 import type { ExternalTurnInfo } from "./reasoningDisplay";
@@ -50,7 +52,16 @@ export class ReasoningRequests implements vscode.Disposable {
 
     async run(spec: RequestSpec): Promise<RequestOutcome> {
         const { config, modelProcess, display, log } = this.services;
-        if (!config.modelPath) {
+        const target = await requestEngine(this.services);
+        if (target.kind === "refused") {
+            const actions = vscode.workspace.isTrusted ? ["Select Model"] : ["Manage Workspace Trust", "Select Model"];
+            void vscode.window.showWarningMessage(`R1: ${target.message}`, ...actions).then((choice) => {
+                if (choice === "Select Model") void vscode.commands.executeCommand("r1.selectModel");
+                else if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
+            });
+            return { kind: "failed", message: target.message };
+        }
+        if (target.kind === "local" && !config.modelPath) {
             void vscode.window.showInformationMessage("R1: no model is selected yet.", "Select Model").then((choice) => {
                 if (choice) void vscode.commands.executeCommand("r1.selectModel");
             });
@@ -70,7 +81,7 @@ export class ReasoningRequests implements vscode.Disposable {
                     let lastReport = 0;
                     try {
                         const result = await modelProcess.reason(
-                            { action: spec.action, turns: [{ role: "user", text: spec.prompt }], sampling, modelPath: config.modelPath },
+                            { action: spec.action, turns: [{ role: "user", text: spec.prompt }], sampling, ...engineParams(target, config.modelPath) },
                             (p) => {
                                 turn.progress(p);
                                 if (p.thought) thought += p.thought;

@@ -107,7 +107,7 @@ for (const { name, report: r, expect, why } of machines) {
             if (item.fit === "partial-offload") assert.ok(accel && need > accel.availableBytes, e.id);
             if (e.model.requiresServingEngine) {
                 assert.equal(item.fit, "serving-engine");
-                assert.deepEqual(item.action, { kind: "serving-engine", entryId: e.id });
+                assert.deepEqual(item.action, { kind: "serving-engine", entryId: e.id, model: e.model.upstream.replace("https://huggingface.co/", "") });
                 assert.match(item.description ?? "", /serving engine/);
             }
             // Benchmarks in the detail line.
@@ -115,10 +115,12 @@ for (const { name, report: r, expect, why } of machines) {
             if (e.model.benchmarks.codeforcesRating !== null) assert.ok(item.detail?.includes(`Codeforces ${e.model.benchmarks.codeforcesRating}`), e.id);
         }
 
-        // "Use a GGUF file on disk…" closes the list; no remote-engine item (not built yet).
-        const last = items(picker.items).at(-1)!;
-        assert.deepEqual(last.action, { kind: "browse" });
-        assert.ok(!picker.items.some((i) => /remote engine/i.test(i.label)));
+        // "Use a remote engine…" then "Use a GGUF file on disk…" close the list; no saved engines, no group for them.
+        const [remote, last] = items(picker.items).slice(-2);
+        assert.deepEqual(remote!.action, { kind: "add-remote" });
+        assert.equal(remote!.label, "$(plug) Use a remote engine…");
+        assert.deepEqual(last!.action, { kind: "browse" });
+        assert.ok(!picker.items.some((i) => i.label === "Remote engines"));
     });
 }
 
@@ -153,6 +155,28 @@ test("downloaded models come first (with the active one marked), and are not rep
     const custom = downloaded.find((i) => i.label.includes("custom.gguf"))!;
     assert.equal(custom.fit, undefined);
     assert.deepEqual(custom.action, { kind: "use-file", path: "/models/mine/custom.gguf", entryId: null });
+});
+
+test("saved remote engines come after the downloaded models, the active one marked; a local file is not 'active' while a remote engine is", () => {
+    const machine = machineFromReport(machines[2].report);
+    const q7 = entries.find((e) => e.id === "deepseek-r1-distill-qwen-7b:Q4_K_M")!;
+    const endpoints = [
+        { id: "a", baseUrl: "https://api.deepseek.com/v1", model: "deepseek-reasoner", label: "deepseek-reasoner @ api.deepseek.com" },
+        { id: "b", baseUrl: "http://127.0.0.1:8000/v1", model: "deepseek-ai/DeepSeek-R1", label: "deepseek-ai/DeepSeek-R1 @ 127.0.0.1:8000" }
+    ];
+    const picker = buildModelPicker(input(machine, { stored: [stored(q7)], activeModelPath: stored(q7).path, endpoints, activeEngine: "a" }));
+    const labels = picker.items.map((i) => i.label);
+    assert.deepEqual(labels.slice(0, 5), ["Downloaded", `$(pass) ${q7.model.name.replace("DeepSeek-R1-Distill-", "")} Q4_K_M`, "Remote engines",
+        "$(cloud) deepseek-reasoner @ api.deepseek.com", "$(cloud) deepseek-ai/DeepSeek-R1 @ 127.0.0.1:8000"]);
+    assert.ok(!picker.items[1].active && !(picker.items[1].description ?? "").includes("active"), "the local file is not the active engine");
+    assert.deepEqual(picker.items[3].action, { kind: "use-remote", endpointId: "a" });
+    assert.equal(picker.items[3].description, "active");
+    assert.equal(picker.items[3].detail, "https://api.deepseek.com/v1");
+    assert.equal(picker.items[4].description, undefined);
+    // Back on the local engine, the file is active again and no endpoint is.
+    const local = buildModelPicker(input(machine, { stored: [stored(q7)], activeModelPath: stored(q7).path, endpoints, activeEngine: "local" }));
+    assert.ok(local.items[1].active);
+    assert.ok(!local.items.some((i) => i.action?.kind === "use-remote" && i.active));
 });
 
 test("the configured model outside the models folder is listed first as active; a missing one says so", () => {

@@ -4,7 +4,7 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { formatBytes } from "../core/models/byteSize";
-import { remoteStatusText, remoteTooltipLines, type RemoteEngineState } from "../core/models/remoteEngineText";
+import { remoteStatusText, remoteTooltipLines, type RemoteEngineState } from "../core/engines/remoteEngineText";
 import type { ServerStatus } from "../shared/lspProtocol";
 
 export class StatusBar implements vscode.Disposable {

@@ -8,8 +8,8 @@ import { formatBytes } from "./byteSize";
 import { estimateMemory } from "./memoryEstimate";
 import { type CatalogEntry, formatParameters } from "./modelCatalog";
 import { type EntryEvaluation, type MachineInfo, type MemoryBudget, memoryBudgets, type Recommendation, recommend } from "./modelRecommendation";
-import type { ActiveEngine, RemoteEndpoint } from "./remoteEndpoint";
-import { servedModelName } from "./remoteModelMatch";
+import type { ActiveEngine, RemoteEndpoint } from "../engines/remoteEndpoint";
+import { servedModelName } from "../engines/remoteModelMatch";
 
 // ---------------------------------------------------------------------------------------------
 // The machine

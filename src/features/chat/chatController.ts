@@ -210,10 +210,10 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
     startTurn(info: ExternalTurnInfo): ExternalTurn {
         const id = randomUUID();
         const context: ContextRef[] = info.source ? [selectionRef(info.source.uri, info.source.range)] : [];
-        const { config } = this.services;
+        const model = activeModelName(this.services);
         const turn: ConversationTurn = {
-            id, kind: info.kind, prompt: info.title, request: info.prompt, context, thoughtBudget: config.thinkingBudget(info.kind),
-            startedAt: Date.now(), ...(activeModelName(this.services) ? { model: activeModelName(this.services) } : {})
+            id, kind: info.kind, prompt: info.title, request: info.prompt, context, thoughtBudget: this.services.config.thinkingBudget(info.kind),
+            startedAt: Date.now(), ...(model ? { model } : {})
         };
         if (info.source) {
             const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === info.source!.uri.toString());
@@ -276,12 +276,8 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         };
         this.baseTexts.set(id, spec.baseTexts);
         this.beginTurn(conversation, turn);
-        if (model?.refused) {
-            this.fail(id, model.refused);
-            return;
-        }
-        if (!model) {
-            this.fail(id, 'No model is selected. Run "R1: Select Model" to choose one that fits this machine (R1 downloads it), or to use a GGUF file you have.');
+        if (!model || model.refused) {
+            this.fail(id, model?.refused ?? 'No model is selected. Run "R1: Select Model" to choose one that fits this machine (R1 downloads it), or to use a GGUF file you have.');
             return;
         }
         const notices = [...(model.pickedNotice ? [{ kind: "info" as const, message: model.pickedNotice }] : []), ...spec.notices];

@@ -4,7 +4,7 @@
 // is offered "R1: Select Model". Also the chat's status line about the model.
 import { basename } from "node:path";
 import * as vscode from "vscode";
-import { remoteChatStatus } from "../../core/models/remoteEngineText";
+import { remoteChatStatus } from "../../core/engines/remoteEngineText";
 import type { StoredModel } from "../../platform/modelStore";
 import type { ReasonParams } from "../../shared/lspProtocol";
 import type { HostToWebview } from "../../shared/webviewProtocol";

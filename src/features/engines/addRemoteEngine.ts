@@ -5,8 +5,8 @@
 // to SecretStorage, and it becomes the active engine. Nothing here logs or shows the key.
 import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient/node";
-import { engineLabel, normalizeBaseUrl } from "../../core/models/remoteEndpoint";
-import { matchServedModel, suggestedModelName } from "../../core/models/remoteModelMatch";
+import { engineLabel, normalizeBaseUrl } from "../../core/engines/remoteEndpoint";
+import { matchServedModel, suggestedModelName } from "../../core/engines/remoteModelMatch";
 import { ErrorCodes, type ListRemoteModelsResult } from "../../shared/lspProtocol";
 import type { Services } from "../services";
 import { remoteEngineSpec } from "./requestEngine";

@@ -3,7 +3,7 @@
 // model process reports, r1.modelPath changes, an engine is saved, switched or removed, or the workspace is trusted.
 import * as vscode from "vscode";
 import type { StatusBar } from "../../client/statusBar";
-import type { RemoteEngineState } from "../../core/models/remoteEngineText";
+import type { RemoteEngineState } from "../../core/engines/remoteEngineText";
 import type { Services } from "../services";
 
 export function registerEngineStatus(services: Services, statusBar: StatusBar): vscode.Disposable {

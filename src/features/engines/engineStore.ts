@@ -4,7 +4,7 @@
 // to (`r1.remote.consent`), asked once per endpoint. Fires onDidChange when any of them changes.
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
-import { activeAfterRemoval, type ActiveEngine, parseEndpoints, type RemoteEndpoint, upsertEndpoint } from "../../core/models/remoteEndpoint";
+import { activeAfterRemoval, type ActiveEngine, parseEndpoints, type RemoteEndpoint, upsertEndpoint } from "../../core/engines/remoteEndpoint";
 
 const ENDPOINTS_KEY = "r1.remote.endpoints";
 const ACTIVE_KEY = "r1.activeEngine";

@@ -5,8 +5,8 @@
 // engines are refused. The returned spec holds the key: it goes into the request and nowhere else (no log line).
 import * as vscode from "vscode";
 import { chooseDownloadProxy } from "../../core/models/downloadProxy";
-import { isLoopbackHost, type RemoteEndpoint } from "../../core/models/remoteEndpoint";
-import { consentDeclinedMessage, consentQuestion, remoteBlockedReason } from "../../core/models/remoteEngineText";
+import { isLoopbackHost, type RemoteEndpoint } from "../../core/engines/remoteEndpoint";
+import { consentDeclinedMessage, consentQuestion, remoteBlockedReason } from "../../core/engines/remoteEngineText";
 import { resolveProxy } from "../../platform/httpRequest";
 import type { ReasonParams, RemoteEngineSpec } from "../../shared/lspProtocol";
 import type { Services } from "../services";

@@ -2,7 +2,7 @@
 // path removed; credentials refused), the label the status bar and the chat show, and the saved list.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { activeAfterRemoval, endpointHost, endpointOrigin, engineLabel, normalizeBaseUrl, parseEndpoints, upsertEndpoint } from "../../../../src/core/models/remoteEndpoint";
+import { activeAfterRemoval, endpointHost, endpointOrigin, engineLabel, normalizeBaseUrl, parseEndpoints, upsertEndpoint } from "../../../../src/core/engines/remoteEndpoint";
 
 function url(input: string): string {
     const r = normalizeBaseUrl(input);

@@ -4,10 +4,10 @@
 // the gate is checked here).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { RemoteEndpoint } from "../../../../src/core/models/remoteEndpoint";
+import type { RemoteEndpoint } from "../../../../src/core/engines/remoteEndpoint";
 import {
     consentDeclinedMessage, consentQuestion, remoteBlockedReason, remoteChatStatus, remoteStatusText, remoteTooltipLines
-} from "../../../../src/core/models/remoteEngineText";
+} from "../../../../src/core/engines/remoteEngineText";
 
 const deepseek: RemoteEndpoint = { id: "a", baseUrl: "https://api.deepseek.com/v1", model: "deepseek-reasoner", label: "deepseek-reasoner @ api.deepseek.com" };
 const local: RemoteEndpoint = { id: "b", baseUrl: "http://127.0.0.1:8000/v1", model: "r1", label: "r1 @ 127.0.0.1:8000" };

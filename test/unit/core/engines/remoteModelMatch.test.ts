@@ -2,7 +2,7 @@
 // found among the server's models whatever the engine calls it, and never confused with R1-Zero or a distill.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { matchServedModel, servedModelName, suggestedModelName } from "../../../../src/core/models/remoteModelMatch";
+import { matchServedModel, servedModelName, suggestedModelName } from "../../../../src/core/engines/remoteModelMatch";
 
 test("servedModelName: the Hugging Face repository of the catalog model", () => {
     assert.equal(servedModelName({ name: "DeepSeek-R1", upstream: "https://huggingface.co/deepseek-ai/DeepSeek-R1" }), "deepseek-ai/DeepSeek-R1");

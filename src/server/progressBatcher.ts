@@ -75,3 +75,36 @@ export class ProgressBatcher {
         this.timer = undefined;
     }
 }
+
+/** One reply's running figures and notices, and the batcher that streams them: what every engine's run starts with. */
+export interface ReplyProgress {
+    readonly stats: ReasonStats;
+    /** Every notice of the reply, for its result. */
+    readonly notices: ReasonNotice[];
+    readonly batcher: ProgressBatcher;
+    /** Records a notice and streams it. */
+    notice(n: ReasonNotice): void;
+}
+
+/**
+ * Starts the progress of a reply begun at `started` (performance.now()): `initial` notices were sent already and are
+ * only kept, `thoughtState` is read whenever a message goes.
+ */
+export function startReplyProgress(
+    send: (progress: ReasonProgress) => void, thoughtState: () => ThoughtState, started: number,
+    options: { flushIntervalMs?: number; initial?: readonly ReasonNotice[] } = {}
+): ReplyProgress {
+    const stats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
+    const notices: ReasonNotice[] = [...(options.initial ?? [])];
+    const batcher = new ProgressBatcher(send, () => {
+        stats.elapsedMs = Math.round(performance.now() - started);
+        return { thoughtState: thoughtState(), stats: { ...stats } };
+    }, options.flushIntervalMs);
+    return {
+        stats, notices, batcher,
+        notice(n) {
+            notices.push(n);
+            batcher.addNotice(n);
+        }
+    };
+}

@@ -15,13 +15,12 @@ import {
     type ReasonParams,
     type ReasonProgress,
     type ReasonResult,
-    type ReasonStats,
     type StopReason
 } from "../shared/lspProtocol";
 import { loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
 import type { LoadedModel } from "./modelHost";
-import { ProgressBatcher } from "./progressBatcher";
+import { startReplyProgress } from "./progressBatcher";
 
 function toHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
     const history: ChatHistoryItem[] = turns.map((t): ChatHistoryItem => (t.role === "user" ? { type: "user", text: t.text } : { type: "model", response: [t.text] }));
@@ -47,17 +46,10 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     const sampling = params.sampling;
     const contextSize = sequence.contextSize;
 
-    const stats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
     const reply = new ReplyAssembler(reasoning);
-    const notices: ReasonNotice[] = [...(options.initialNotices ?? [])];
-    const batcher = new ProgressBatcher(options.send, () => {
-        stats.elapsedMs = Math.round(performance.now() - started);
-        return { thoughtState: reply.thoughtState, stats: { ...stats } };
-    }, options.flushIntervalMs);
-    const notice = (n: ReasonNotice): void => {
-        notices.push(n);
-        batcher.addNotice(n);
-    };
+    const { stats, notices, batcher, notice } = startReplyProgress(options.send, () => reply.thoughtState, started, {
+        flushIntervalMs: options.flushIntervalMs, initial: options.initialNotices
+    });
     for (const n of options.loadNotices ?? []) notice(n);
     for (const message of samplingWarnings(sampling.temperature, sampling.topP)) notice({ kind: "samplingOutsideRecommendation", message });
 

@@ -19,9 +19,9 @@ import { LanguageMixDetector } from "../../../core/reply/languageMix";
 import type { ReplyDelta } from "../../../core/reply/replyAssembler";
 import { samplingWarnings } from "../../../core/reply/samplingAdvice";
 import { TextRepetitionGuard } from "../../../core/reply/textRepetitionGuard";
-import { ErrorCodes, type ReasonNotice, type ReasonParams, type ReasonResult, type ReasonStats, type RemoteEngineSpec, type StopReason } from "../../../shared/lspProtocol";
+import { ErrorCodes, type ReasonParams, type ReasonResult, type RemoteEngineSpec, type StopReason } from "../../../shared/lspProtocol";
 import type { ModelErrorCode } from "../../modelErrors";
-import { ProgressBatcher } from "../../progressBatcher";
+import { startReplyProgress } from "../../progressBatcher";
 import type { EngineRequest } from "../engine";
 import { chatRequestBody } from "./chatRequestBody";
 import { readChunk, type ChunkFields } from "./chunkReader";
@@ -70,17 +70,8 @@ export async function runRemote(spec: RemoteEngineSpec, params: ReasonParams, op
     const url = endpointUrl(spec.baseUrl, "chat/completions");
     const host = url.host;
     const sampling = params.sampling;
-    const stats: ReasonStats = { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 };
     const reply = new ApiReplyAssembler();
-    const notices: ReasonNotice[] = [];
-    const batcher = new ProgressBatcher(options.send, () => {
-        stats.elapsedMs = Math.round(performance.now() - started);
-        return { thoughtState: reply.thoughtState, stats: { ...stats } };
-    }, options.flushIntervalMs);
-    const notice = (n: ReasonNotice): void => {
-        notices.push(n);
-        batcher.addNotice(n);
-    };
+    const { stats, notices, batcher, notice } = startReplyProgress(options.send, () => reply.thoughtState, started, { flushIntervalMs: options.flushIntervalMs });
     for (const message of samplingWarnings(sampling.temperature, sampling.topP)) notice({ kind: "samplingOutsideRecommendation", message });
 
     // One controller closes the HTTP request, whoever stops it; the cause says how the reply ends.

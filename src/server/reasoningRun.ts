@@ -29,6 +29,13 @@ function toHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
     return history;
 }
 
+/**
+ * For UI tests only: R1_TEST_TOKEN_DELAY_MS paces generation (that many ms per token), so that a test can watch a
+ * scripted model think and press Stop while it does, whatever the machine's load. Unset: no delay.
+ */
+const testTokenDelayMs = Number(process.env.R1_TEST_TOKEN_DELAY_MS ?? 0);
+const pacing = new Int32Array(new SharedArrayBuffer(4));
+
 export interface RunOptions {
     signal: AbortSignal;
     send: (progress: ReasonProgress) => void;
@@ -91,6 +98,7 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     const send = (delta: ReplyDelta): void => batcher.add(delta);
     const onTokens = (tokens: readonly Token[]): void => {
         if (tokens.length === 0) return;
+        if (testTokenDelayMs > 0) Atomics.wait(pacing, 0, 0, testTokenDelayMs * tokens.length);
         firstTokenAt ??= performance.now();
         stats.ttftMs ??= Math.round(firstTokenAt - started);
         const generated = stats.thoughtTokens + stats.answerTokens;

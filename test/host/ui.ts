@@ -103,34 +103,43 @@ export async function openActivity(page: Page, title: string, timeoutMs = 30_000
 }
 
 /**
+ * Opens a quick input with `key`, types `text` and clicks the first entry that shows `entry`. A list the
+ * workbench computed before it knew that entry (right after loading: contributed commands, the file index)
+ * answers "No matching …": then the quick input is opened again, until the entry is listed or `timeoutMs` ends.
+ */
+async function pickInQuickInput(page: Page, key: string, text: string, entry: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(1, deadline - Date.now());
+    const widget = page.locator(".quick-input-widget");
+    const rows = widget.locator(".quick-input-list .monaco-list-row");
+    const row = rows.filter({ hasText: entry }).first();
+    const noMatch = rows.filter({ hasText: /^No matching/ }).first();
+    for (;;) {
+        await page.keyboard.press(key);
+        await widget.locator(".quick-input-box input").waitFor({ state: "visible", timeout: left() });
+        await widget.locator(".quick-input-box input").fill(text);
+        const listed = await row.or(noMatch).first().waitFor({ state: "visible", timeout: left() }).then(() => row.isVisible(), () => false);
+        if (listed) {
+            await row.click();
+            await widget.waitFor({ state: "hidden", timeout: left() }).catch(() => undefined);
+            return true;
+        }
+        await page.keyboard.press("Escape");
+        if (Date.now() >= deadline) return false;
+    }
+}
+
+/**
  * Runs a command by its palette label ("R1: Show Logs"): F1, type, wait for a matching entry, Enter.
- * Throws when no entry matches.
+ * Throws when no entry matches within `timeoutMs`.
  */
 export async function runCommand(page: Page, label: string, timeoutMs = 15_000): Promise<void> {
-    await page.keyboard.press("F1");
-    const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible", timeout: timeoutMs });
-    await input.fill(`>${label}`);
-    const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: label }).first();
-    try {
-        await row.waitFor({ state: "visible", timeout: timeoutMs });
-    } catch {
-        await page.keyboard.press("Escape");
-        throw new Error(`no command "${label}" in the command palette`);
-    }
-    await row.click();
-    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: timeoutMs }).catch(() => undefined);
+    if (!(await pickInQuickInput(page, "F1", `>${label}`, label, timeoutMs))) throw new Error(`no command "${label}" in the command palette`);
 }
 
 /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits for its editor tab. */
-export async function openFile(page: Page, fileName: string, timeoutMs = 15_000): Promise<void> {
-    await page.keyboard.press("Control+P");
-    const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible", timeout: timeoutMs });
-    await input.fill(fileName);
-    const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: fileName }).first();
-    await row.waitFor({ state: "visible", timeout: timeoutMs });
-    await row.click();
+export async function openFile(page: Page, fileName: string, timeoutMs = 60_000): Promise<void> {
+    if (!(await pickInQuickInput(page, "Control+P", fileName, fileName, timeoutMs))) throw new Error(`Quick Open does not list ${fileName}`);
     await page.locator(`.tabs-container .tab[aria-label^="${fileName}"]`).first().waitFor({ timeout: timeoutMs });
 }
 

@@ -111,20 +111,22 @@ async function pickInQuickInput(page: Page, key: string, text: string, entry: st
     const deadline = Date.now() + timeoutMs;
     const left = () => Math.max(1, deadline - Date.now());
     const widget = page.locator(".quick-input-widget");
-    const rows = widget.locator(".quick-input-list .monaco-list-row");
-    const row = rows.filter({ hasText: entry }).first();
-    const noMatch = rows.filter({ hasText: /^No matching/ }).first();
+    const input = widget.locator(".quick-input-box input");
+    const row = widget.locator(".quick-input-list .monaco-list-row").filter({ hasText: entry }).first();
     for (;;) {
         await page.keyboard.press(key);
-        await widget.locator(".quick-input-box input").waitFor({ state: "visible", timeout: left() });
-        await widget.locator(".quick-input-box input").fill(text);
-        const listed = await row.or(noMatch).first().waitFor({ state: "visible", timeout: left() }).then(() => row.isVisible(), () => false);
+        await input.waitFor({ state: "visible", timeout: left() });
+        await input.fill(text);
+        // The list may say "No matching …" for a moment while it filters, or for good when it was opened before the
+        // entry existed: give it a few seconds, then close it (and wait until it is closed) and open it again.
+        const listed = await row.waitFor({ state: "visible", timeout: Math.min(5000, left()) }).then(() => true, () => false);
         if (listed) {
             await row.click();
             await widget.waitFor({ state: "hidden", timeout: left() }).catch(() => undefined);
             return true;
         }
         await page.keyboard.press("Escape");
+        await widget.waitFor({ state: "hidden", timeout: left() }).catch(() => undefined);
         if (Date.now() >= deadline) return false;
     }
 }

@@ -60,6 +60,7 @@ export class ReplyView {
     private readonly startNotices: HTMLElement;
     private readonly thoughtNotices: HTMLElement;
     private readonly endNotices: HTMLElement;
+    private usageRow: HTMLElement | undefined;
     private readonly shownNotices = new Set<string>();
     private thoughtState: ThoughtState = "none";
     private answerStarted = false;
@@ -154,6 +155,18 @@ export class ReplyView {
             tokensPerSecond: stats.tokensPerSecond,
             thoughtMs: stats.thoughtMs
         });
+        if (stats.usage) this.showUsage(stats.usage);
+    }
+
+    /** The token counts a remote server reported (its `usage`), under the answer. */
+    private showUsage(usage: NonNullable<ReasonStats["usage"]>): void {
+        const n = (value: number): string => value.toLocaleString("en-US");
+        if (!this.usageRow) {
+            this.usageRow = el("div", "r1-usage");
+            this.endNotices.after(this.usageRow);
+        }
+        this.usageRow.textContent = `Server usage: ${n(usage.promptTokens)} prompt · ${n(usage.completionTokens)} completion` +
+            (usage.reasoningTokens !== undefined ? ` (${n(usage.reasoningTokens)} reasoning)` : "") + " tokens";
     }
 
     setThoughtState(state: ThoughtState): void {

@@ -215,6 +215,17 @@ describe("chat webview shell in headless Chromium", { skip: unavailable }, () =>
         assert.equal(await h.page.locator('.r1-reply[data-turn-id="b"] .r1-notice-text').first().innerText(), "Loaded M.");
     });
 
+    test("a remote server's usage figures show under the answer, as plain text; a local reply has none", async () => {
+        await post(msg.start("r", { prompt: "Hi", thoughtBudget: 4096, model: "deepseek-reasoner @ api.deepseek.com" }));
+        await post(msg.progress("r", { thought: "Okay, ", answer: "Hello.", stats: stats(3, 2, { usage: { promptTokens: 1234, completionTokens: 56, reasoningTokens: 40 } }) }));
+        await h.settle();
+        assert.equal(await h.page.locator('.r1-reply[data-turn-id="r"] .r1-usage').innerText(), "Server usage: 1,234 prompt · 56 completion (40 reasoning) tokens");
+        await post(msg.start("l", { prompt: "Hi" }));
+        await post(msg.progress("l", { thought: "Okay, ", answer: "Hello.", stats: stats(3, 2) }));
+        await h.settle();
+        assert.equal(await h.page.locator('.r1-reply[data-turn-id="l"] .r1-usage').count(), 0);
+    });
+
     test("keyboard: every button has a name; Tab goes from the prompt to Attach and Send", async () => {
         await post({ type: "context", items: [{ id: "c1", kind: "file", label: "cart.ts", detail: "src/cart.ts" }] });
         await post({ ...msg.start("a", { prompt: "Q" }), kind: "chat" } as HostToWebview);

@@ -318,10 +318,7 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
         try {
             await withWorkbench({ name: "remote" }, async (page) => {
                 await openFile(page, "cart.ts", 60_000);
-                await runCommand(page, "R1: Use a Remote Engine…").catch(async () => {
-                    await page.waitForTimeout(2000);
-                    await runCommand(page, "R1: Use a Remote Engine…", 30_000);
-                });
+                await runCommand(page, "R1: Use a Remote Engine…", 60_000);
                 const input = page.locator(".quick-input-widget .quick-input-box input >> visible=true").first();
                 await input.waitFor({ timeout: 60_000 });
                 await input.fill(`127.0.0.1:${server.port}`);

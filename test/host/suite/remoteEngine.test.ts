@@ -354,6 +354,7 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
         const secretValues = new Map<string, string>();
         const secrets = {
             get: async (key: string) => secretValues.get(key),
+            keys: async () => [...secretValues.keys()],
             store: async (key: string, value: string) => void secretValues.set(key, value),
             delete: async (key: string) => void secretValues.delete(key),
             onDidChange: new vscode.EventEmitter<vscode.SecretStorageChangeEvent>().event

@@ -8,14 +8,18 @@
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 
-/** 4_680_000_000 → "4.68 GB"; 512 → "512 B"; 12_345_678 → "12.3 MB". */
+/** 4_680_000_000 → "4.68 GB"; 512 → "512 B"; 12_345_678 → "12.3 MB"; 999_999_999 → "1.00 GB" (never "1000 MB"). */
 export function formatBytes(n: number): string {
     const units = ["B", "kB", "MB", "GB", "TB"];
     let v = n;
     let u = 0;
-    while (Math.abs(v) >= 1000 && u < units.length - 1) {
+    // Round to three significant digits before choosing the unit, so 999.9 MB reads "1.00 GB".
+    const rounded = (x: number): number => (Math.abs(x) >= 100 ? Math.round(x) : Math.abs(x) >= 10 ? Math.round(x * 10) / 10 : Math.round(x * 100) / 100);
+    while (Math.abs(u === 0 ? Math.round(v) : rounded(v)) >= 1000 && u < units.length - 1) {
         v /= 1000;
         u++;
     }
-    return `${u === 0 ? String(Math.round(v)) : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`;
+    if (u === 0) return `${Math.round(v)} B`;
+    const r = rounded(v);
+    return `${Math.abs(r) >= 100 ? r.toFixed(0) : Math.abs(r) >= 10 ? r.toFixed(1) : r.toFixed(2)} ${units[u]}`;
 }

@@ -11,3 +11,13 @@ test("sizes read as on Hugging Face: decimal units, three significant digits", (
     assert.equal(formatBytes(1_500_000_000_000), "1.50 TB");
     assert.equal(formatBytes(8 * GiB), "8.59 GB", "binary amounts (RAM, VRAM) are shown in decimal units too");
 });
+
+test("a size just under a unit boundary reads in the next unit, never with four digits", () => {
+    assert.equal(formatBytes(999_999_999), "1.00 GB");
+    assert.equal(formatBytes(999_600), "1.00 MB");
+    assert.equal(formatBytes(999), "999 B");
+    assert.equal(formatBytes(999.6), "1.00 kB");
+    assert.equal(formatBytes(9_999_000), "10.0 MB");
+    assert.equal(formatBytes(99_960_000), "100 MB");
+    assert.equal(formatBytes(999_400_000), "999 MB");
+});

@@ -20,7 +20,7 @@ export class WelcomeView {
         const mark = el("div", "r1-welcome-mark");
         mark.append(icon("sparkle"));
         const title = el("h2", "", "Ask R1 about your code");
-        const intro = el("p", "", "A DeepSeek-R1 model running on this machine. It reasons before it answers, and you watch it think.");
+        const intro = el("p", "", "A DeepSeek-R1 model, on this machine or on the server you chose. It reasons before it answers, and you watch it think.");
         const tips = el("ul", "r1-welcome-tips");
         const tip = (glyph: string, ...parts: (string | HTMLElement)[]) => {
             const li = el("li", "");

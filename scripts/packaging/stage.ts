@@ -30,6 +30,15 @@ export interface StageOptions {
 interface Manifest {
     dependencies?: Record<string, string>;
     optionalDependencies?: Record<string, string>;
+    os?: string[];
+    cpu?: string[];
+}
+
+/** npm's rule for a package's "os" / "cpu" lists (a "!name" entry excludes). */
+function fits(list: string[] | undefined, value: string): boolean {
+    if (!list || list.length === 0) return true;
+    if (list.includes(`!${value}`)) return false;
+    return list.includes(value) || list.every((x) => x.startsWith("!"));
 }
 
 /**
@@ -37,7 +46,8 @@ interface Manifest {
  * resolves them (the package's own node_modules, then each parent's), from the manifest's dependencies down;
  * the build-only ones and the llama.cpp binary packages are left out (the binaries are added per target).
  */
-export function productionPackages(root: string): string[] {
+export function productionPackages(root: string, target?: string): string[] {
+    const [os, cpu] = (target ?? `${process.platform}-${process.arch}`).split("-");
     const found = new Set<string>();
     const queue = [root];
     while (queue.length > 0) {
@@ -58,6 +68,9 @@ export function productionPackages(root: string): string[] {
                 if (manifest.optionalDependencies?.[name]) continue;
                 throw new Error(`${name} (needed by ${relative(root, dir) || "the extension"}) is not installed: run npm ci`);
             }
+            const candidateManifest = JSON.parse(readFileSync(join(resolved, "package.json"), "utf8")) as Manifest;
+            // A platform-specific optional package (e.g. @reflink/reflink-linux-x64-gnu) only in its platform's VSIX.
+            if (!fits(candidateManifest.os, os) || !fits(candidateManifest.cpu, cpu)) continue;
             const rel = relative(root, resolved).split(sep).join("/");
             if (!found.has(rel)) {
                 found.add(rel);
@@ -117,7 +130,7 @@ export async function stage(stageDir: string, target: PackageTarget, options: St
     writeFileSync(join(stageDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(join(stageDir, ".vscodeignore"), "# Staged by scripts/package.ts: every file here is shipped.\n.vscodeignore\n");
 
-    for (const dir of productionPackages(root)) {
+    for (const dir of productionPackages(root, target.target)) {
         const name = dir.replace(/^.*node_modules\//, "");
         if (BUILD_ONLY.has(name) || name.startsWith("@node-llama-cpp/")) continue;
         const from = join(root, dir);

@@ -43,14 +43,16 @@ export class CudaSupport implements vscode.Disposable {
 
     /** Whether CUDA support is installed now. `asked`: the user ran the command (no setting or earlier "never" stops it). */
     run(asked: boolean): Promise<boolean> {
-        this.running ??= this.check(asked).finally(() => (this.running = undefined));
-        return this.running;
+        // An offer left unanswered does not block the command; two downloads never run at once (install()).
+        return this.check(asked);
     }
 
     private async check(asked: boolean): Promise<boolean> {
         const { log, context, config } = this.services;
         if (!cudaPlatform(process.platform, process.arch)) {
-            if (asked) void vscode.window.showInformationMessage(`R1: node-llama-cpp has no CUDA build for ${process.platform}-${process.arch}; ${process.platform === "darwin" ? "Metal is used on Apple silicon" : "Vulkan or the CPU is used"}.`);
+            if (asked) void vscode.window.showInformationMessage(process.platform === "darwin"
+                ? vscode.l10n.t("R1: node-llama-cpp has no CUDA build for {0}; Metal is used on Apple silicon.", `${process.platform}-${process.arch}`)
+                : vscode.l10n.t("R1: node-llama-cpp has no CUDA build for {0}; Vulkan or the CPU is used.", `${process.platform}-${process.arch}`));
             return false;
         }
         const { download, registry } = setting();
@@ -60,22 +62,24 @@ export class CudaSupport implements vscode.Disposable {
         const plan = planCuda(await cudaMachine());
         log.info(`CUDA support: ${plan.kind === "fetch" ? `${plan.packages.join(" + ")} (${plan.note ?? `CUDA ${plan.runtime}`})` : plan.reason}.`);
         if (plan.kind === "unavailable") {
-            if (asked || gpu === "cuda") void vscode.window.showWarningMessage(`R1: CUDA cannot be used: ${plan.reason}. Models run with Vulkan or on the CPU.`);
+            if (asked || gpu === "cuda") void vscode.window.showWarningMessage(vscode.l10n.t("R1: CUDA cannot be used: {0}. Models run with Vulkan or on the CPU.", plan.reason));
             return false;
         }
         const missing = [];
         for (const p of plan.packages) if (!(await isInstalled(context.extensionPath, p, version))) missing.push(p);
         if (missing.length === 0) return true;
         if (!asked && download === "ask" && !(await this.offer(plan))) return false;
-        return this.install({ ...plan, packages: missing }, version, registry);
+        this.running ??= this.install({ ...plan, packages: missing }, version, registry).finally(() => (this.running = undefined));
+        return this.running;
     }
 
     private async offer(plan: Extract<CudaPlan, { kind: "fetch" }>): Promise<boolean> {
+        const [download, notNow, never] = [vscode.l10n.t("Download"), vscode.l10n.t("Not Now"), vscode.l10n.t("Never")];
         const choice = await vscode.window.showInformationMessage(
-            `R1: an NVIDIA GPU is here. Download CUDA support (${formatBytes(plan.approxBytes)}, once) to run models on it? Until then they run with Vulkan or on the CPU.`,
-            "Download", "Not Now", "Never");
-        if (choice === "Never") await this.services.context.globalState.update(DECLINED_KEY, true);
-        return choice === "Download";
+            vscode.l10n.t("R1: an NVIDIA GPU is here. Download CUDA support ({0}, once) to run models on it? Until then they run with Vulkan or on the CPU.", formatBytes(plan.approxBytes)),
+            download, notNow, never);
+        if (choice === never) await this.services.context.globalState.update(DECLINED_KEY, true);
+        return choice === download;
     }
 
     private async install(plan: Extract<CudaPlan, { kind: "fetch" }>, version: string, registry: string): Promise<boolean> {
@@ -84,7 +88,7 @@ export class CudaSupport implements vscode.Disposable {
         const controller = new AbortController();
         log.info(`Downloading CUDA support ${plan.packages.map((p) => `@node-llama-cpp/${p}@${version}`).join(", ")} from ${registry}; proxy from ${proxy.source}.`);
         try {
-            await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "R1: downloading CUDA support", cancellable: true }, (progress, token) => {
+            await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("R1: downloading CUDA support"), cancellable: true }, (progress, token) => {
                 token.onCancellationRequested(() => controller.abort());
                 let last = 0;
                 return installCudaPackages({
@@ -94,7 +98,7 @@ export class CudaSupport implements vscode.Disposable {
                     signal: controller.signal, proxy: proxy.proxy, env: proxy.env,
                     onPackage: (name, i) => {
                         last = 0;
-                        progress.report({ message: `@node-llama-cpp/${name} (${i + 1} of ${plan.packages.length})` });
+                        progress.report({ message: vscode.l10n.t("@node-llama-cpp/{0} ({1} of {2})", name, i + 1, plan.packages.length) });
                     },
                     onProgress: (p) => {
                         const percent = progressPercent(p);
@@ -106,15 +110,16 @@ export class CudaSupport implements vscode.Disposable {
             });
         } catch (error) {
             const aborted = controller.signal.aborted;
-            const why = aborted ? "you cancelled it (run R1: Download CUDA Support to resume)" : error instanceof ModelDownloadError ? cudaFailureText(error.code, error.message, registry) : error instanceof Error ? error.message : String(error);
+            const retry = vscode.l10n.t("Retry");
+            const why = aborted ? vscode.l10n.t("you cancelled it (run R1: Download CUDA Support to resume)") : error instanceof ModelDownloadError ? cudaFailureText(error.code, error.message, registry) : error instanceof Error ? error.message : String(error);
             log[aborted ? "info" : "error"](`CUDA support was not installed: ${why}`);
-            const choice = await vscode.window.showWarningMessage(`R1: CUDA support was not installed: ${why}. Models run with Vulkan or on the CPU.`, ...(aborted ? [] : ["Retry"]));
-            if (choice === "Retry") return this.install(plan, version, registry);
+            const choice = await vscode.window.showWarningMessage(vscode.l10n.t("R1: CUDA support was not installed: {0}. Models run with Vulkan or on the CPU.", why), ...(aborted ? [] : [retry]));
+            if (choice === retry) return this.install(plan, version, registry);
             return false;
         }
         log.info("CUDA support installed; restarting the model process to use it.");
         if (modelProcess.running) await modelProcess.restart();
-        void vscode.window.showInformationMessage("R1: CUDA support is installed. The model process restarted to use the NVIDIA GPU.");
+        void vscode.window.showInformationMessage(vscode.l10n.t("R1: CUDA support is installed. The model process restarted to use the NVIDIA GPU."));
         return true;
     }
 

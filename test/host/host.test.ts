@@ -439,7 +439,7 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
                 await page.mouse.move(700, 600);
                 const shot = await saveScreenshot(page, "installed-chat-answered");
                 const servers = modelProcessScripts();
-                assert.ok(servers.some((p) => /\/extensions\/r1-reasoner\.r1-reasoner-[^/]+-linux-x64\/dist\/server\.js$/.test(p)) && !servers.some((p) => p.startsWith(repoRoot)),
+                assert.ok(servers.some((p) => /\/extensions\/r1-reasoner\.r1-reasoner-[^/]+\/dist\/server\.js$/.test(p)) && !servers.some((p) => p.startsWith(repoRoot)),
                     `the model process runs from the installed extension, not the working tree: ${servers.join(", ") || "none found"}`);
                 t.diagnostic(`model process ${servers.join(", ")}; screenshot ${shot}; ${Date.now() - t0} ms in all`);
             });

@@ -1,51 +1,52 @@
-// npm run package [-- --target linux-x64|linux-arm64|darwin-arm64|win32-x64|… ] [--cuda]
-// A platform-specific .vsix (as `vsce package --target`). The bundles need node-llama-cpp at run time (it is
-// ESM-only and finds its native binaries by file layout), so its production dependencies are shipped, with
-// only the target platform's prebuilt llama.cpp binaries (npm installs every build of the OS), and the CUDA
-// builds (hundreds of MB) only with --cuda. Default target: this machine's.
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+// npm run package [-- --target linux-x64|linux-arm64|darwin-arm64|darwin-x64|win32-x64|win32-arm64] [--all] [--out DIR]
+// Platform-specific .vsix files (`vsce package --target`), each packed from a staged folder holding only what the
+// installed extension needs: the production build, the manifest, and node-llama-cpp with the target's prebuilt
+// llama.cpp binaries (fetched from the npm registry, integrity-verified, when they are not installed here; never
+// the CUDA builds, which the extension fetches on demand). Each VSIX passes the contents check or the run fails.
+// Prints a table: target, size, files, backends. Default target: this machine's. Cache: .package-cache/.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { buildVsix, type BuiltVsix, sizeTable } from "./packaging/buildVsix";
+import { renderIcon } from "./packaging/renderIcon";
+import { findTarget, TARGETS } from "./packaging/targets";
 
 const root = join(__dirname, "..", "..");
-const { values } = parseArgs({ options: { target: { type: "string", default: `${process.platform}-${process.arch}` }, cuda: { type: "boolean", default: false } } });
-const target = values.target!;
 
-// node-llama-cpp's optional peer dependency (typescript) is not needed at run time.
-const notShipped = new Set(["typescript"]);
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const dirs = execFileSync(npm, ["ls", "--omit=dev", "--all", "--parseable"], { cwd: root, encoding: "utf8" })
-    .split(/\r?\n/)
-    .filter((d) => d && d !== root)
-    .map((d) => relative(root, d).split(sep).join("/"));
+async function main(): Promise<void> {
+    const { values } = parseArgs({
+        options: {
+            target: { type: "string", default: `${process.platform}-${process.arch}` },
+            all: { type: "boolean", default: false },
+            out: { type: "string", default: root },
+            registry: { type: "string" },
+            "skip-build": { type: "boolean", default: false }
+        }
+    });
+    const targets = values.all ? [...TARGETS] : [findTarget(values.target!)];
+    if (!values["skip-build"]) {
+        const b = spawnSync(process.execPath, [join(root, "scripts", "build.mjs"), "--production"], { cwd: root, stdio: "inherit" });
+        if (b.status !== 0) throw new Error("the production build failed");
+    }
+    await renderIcon(root);
+    const rows: BuiltVsix[] = [];
+    for (const target of targets) {
+        const t0 = Date.now();
+        console.log(`\n▶ ${target.target}: @node-llama-cpp/${target.binaries.join(", @node-llama-cpp/")}`);
+        const row = await buildVsix(target, { root, cacheDir: join(root, ".package-cache"), outDir: values.out!, ...(values.registry ? { registry: values.registry } : {}), log: (l) => console.log(`  ${l}`) });
+        rows.push(row);
+        console.log(`  ${row.file} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        console.log(row.vsceWarnings.length ? `  vsce warned:\n    ${row.vsceWarnings.join("\n    ")}` : "  vsce printed no warning");
+        for (const p of row.problems) console.error(`  ✖ ${p}`);
+    }
+    console.log(`\n${sizeTable(rows)}`);
+    if (rows.some((r) => r.problems.length > 0)) {
+        console.error("\nThe contents check failed: see the problems above.");
+        process.exitCode = 1;
+    }
+}
 
-const allow: string[] = [];
-const binaries: string[] = [];
-for (const dir of dirs) {
-    const name = dir.replace(/^.*node_modules\//, "");
-    if (notShipped.has(name)) continue;
-    if (name.startsWith("@node-llama-cpp/")) {
-        const platform = name.slice("@node-llama-cpp/".length);
-        const wanted = (platform === target || platform.startsWith(`${target}-`)) && (values.cuda || !platform.includes("cuda"));
-        if (!wanted) continue;
-        binaries.push(platform);
-    }
-    if (name === "node-llama-cpp") {
-        // Its compiled JS and the small metadata files it reads; not the llama.cpp sources it can build from.
-        allow.push(`!${dir}/package.json`, `!${dir}/dist/**/*.js`, `!${dir}/dist/**/*.json`, `!${dir}/llama/*.json`, `!${dir}/llama/grammars/**`, `!${dir}/templates/**`);
-        continue;
-    }
-    allow.push(`!${dir}/**`);
-}
-if (binaries.length === 0) console.warn(`warning: no prebuilt llama.cpp binary for ${target} is installed here`);
-const ignoreFile = join(root, ".vscodeignore.package");
-writeFileSync(ignoreFile, `${readFileSync(join(root, ".vscodeignore"), "utf8")}\n${allow.join("\n")}\nnode_modules/**/*.map\nnode_modules/**/*.d.ts\n`);
-console.log(`packaging for ${target} with llama.cpp binaries: ${binaries.join(", ") || "none"}`);
-try {
-    const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
-    const r = spawnSync(process.execPath, [vsce, "package", "--target", target, "--ignoreFile", ignoreFile, "--allow-missing-repository", "--skip-license"], { cwd: root, stdio: "inherit" });
-    process.exitCode = r.status ?? 1;
-} finally {
-    rmSync(ignoreFile, { force: true });
-}
+main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+});

@@ -2,7 +2,7 @@
 // Everything it writes goes to one per-run temp dir: user data, extensions, HOME, XDG_*, TMPDIR. It runs detached in
 // its own process group under a small shell watchdog, so stop(), the exit of this process, or even this process
 // being killed outright takes the whole group (server, extension host, language server, helpers) down with it.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,8 @@ export interface CodeServerOptions {
      * (extensions.json points at the folder; nothing is copied or packaged). Used by `npm start` and the UI test.
      */
     readonly extensions?: readonly string[];
+    /** .vsix files installed into the (otherwise empty) extensions dir with `code-server --install-extension`, as a user does. */
+    readonly vsix?: readonly string[];
     /**
      * Written to User/settings.json in the user-data dir (on top of quiet defaults for a test host) and to
      * Machine/settings.json (where a remote window reads machine-scoped settings such as r1.modelPath).
@@ -209,6 +211,14 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     delete env.VSCODE_IPC_HOOK_CLI;
     delete env.ELECTRON_RUN_AS_NODE;
     mkdirSync(join(tempRoot, "run"), { recursive: true, mode: 0o700 });
+    for (const vsix of options.vsix ?? []) {
+        const r = spawnSync(node24Bin, [codeServerEntry, "--user-data-dir", userDataDir, "--extensions-dir", extensionsDir, "--install-extension", vsix], { env, cwd: tempRoot, encoding: "utf8", timeout: 120_000 });
+        if (r.status !== 0) {
+            rmSync(tempRoot, { recursive: true, force: true });
+            throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+        }
+        options.onOutput?.(`${r.stdout}${r.stderr}`.trim());
+    }
 
     const child = spawn("/bin/sh", ["-c", watchdogScript, "r1-code-server", node24Bin, ...args], {
         detached: true,

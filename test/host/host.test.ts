@@ -7,7 +7,7 @@
 // by a remote engine (the replay server on 127.0.0.1: remote-chat-thinking.png, remote-chat-answered.png).
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -20,6 +20,24 @@ import { CHAT_ANSWER_PIECES, CHAT_REASONING, CHAT_THOUGHT, FIXED_LINE, RIGHT_FIX
 import { ReplayServer } from "../fixtures/remote/replayServer";
 import { vllmAnswer } from "../fixtures/remote/vllmStream";
 import { type ScriptSpec, writeScriptedModel } from "../fixtures/scriptedModel";
+import { buildVsix } from "../../scripts/packaging/buildVsix";
+import { renderIcon } from "../../scripts/packaging/renderIcon";
+import { findTarget } from "../../scripts/packaging/targets";
+
+/** The dist/server.js path of every running model process (from /proc: which copy of the extension runs it). */
+function modelProcessScripts(): string[] {
+    const found: string[] = [];
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        try {
+            const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+            const script = args.find((a) => a.endsWith("dist/server.js"));
+            if (script && args.includes("--node-ipc")) found.push(script);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
 
 const unavailable = hostUnavailableReason();
 const notBuilt = existsSync(join(repoRoot, "dist", "extension.js")) ? undefined : "dist/extension.js is missing: run node scripts/build.mjs first";
@@ -32,6 +50,8 @@ interface WorkbenchOptions {
     settings?: Record<string, unknown>;
     /** Extra environment for code-server, hence for the extension host and the model process. */
     env?: Record<string, string>;
+    /** Install this .vsix (code-server --install-extension) instead of registering the working tree. */
+    vsix?: string;
 }
 
 /**
@@ -51,8 +71,9 @@ async function withWorkbench(options: WorkbenchOptions, body: (page: Page, workb
             await writeScriptedModel(modelPath, options.model.spec);
             settings = { "r1.modelPath": modelPath, "r1.threads": 1, ...options.settings };
         }
-        // Loaded as a user has it installed: the extensions dir points at this working tree.
-        const server = await startCodeServer({ extensions: [repoRoot], folder: workspace, tempParent: runDir, alsoRemove: [runDir], ...(settings ? { settings } : {}), ...(options.env ? { env: options.env } : {}) });
+        // Loaded as a user has it installed: the extensions dir points at this working tree (or the VSIX is installed).
+        const installed = options.vsix ? { vsix: [options.vsix] } : { extensions: [repoRoot] };
+        const server = await startCodeServer({ ...installed, folder: workspace, tempParent: runDir, alsoRemove: [runDir], ...(settings ? { settings } : {}), ...(options.env ? { env: options.env } : {}) });
         try {
             const browser = await launchBrowser({ tempParent: runDir });
             try {
@@ -370,6 +391,60 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             });
         } finally {
             await server.close();
+        }
+    });
+
+    test("UI: the linux-x64 VSIX, installed with --install-extension into a clean profile, answers in the chat and offers Fix with R1; its contents pass the check", { timeout: 300_000, skip: process.platform === "linux" && process.arch === "x64" ? false : "the install test builds the linux-x64 VSIX" }, async (t) => {
+        const t0 = Date.now();
+        const outDir = mkdtempSync(join(tmpdir(), "r1-vsix-"));
+        try {
+            await renderIcon(repoRoot);
+            const built = await buildVsix(findTarget("linux-x64"), { root: repoRoot, cacheDir: join(repoRoot, ".package-cache"), outDir });
+            t.diagnostic(`VSIX ${(built.bytes / 1048576).toFixed(1)} MB, ${built.files} files, backends ${built.backends.join(", ")}, built in ${Date.now() - t0} ms`);
+            for (const w of built.vsceWarnings) t.diagnostic(`vsce: ${w.trim()}`);
+            // The contents check: no other platform's binary, no sources, tests, maps or models (vsixContents.ts).
+            assert.deepEqual(built.problems, [], `the VSIX fails the contents check:\n${built.problems.join("\n")}`);
+            // vsce's only warning is the one about the number of JavaScript files (node-llama-cpp is shipped unbundled:
+            // docs/packaging.md says why); any other (a missing manifest field, a broken image link) fails here.
+            assert.deepEqual(built.vsceWarnings.filter((w) => !/you should bundle your extension/.test(w)), [], built.vsceOutput);
+
+            const model = { file: "scripted-R1-demo.gguf", spec: CHAT_REASONING };
+            await withWorkbench({ name: "installed", model, vsix: built.file, settings: { "r1.contextSize": 16384, "r1.thinkingBudget": 200 } }, async (page) => {
+                await openFile(page, "cart.ts");
+                // Fix with R1 is offered on the TypeScript error (the installed extension activated on the file).
+                await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: 90_000 });
+                await r1StatusItem(page).waitFor({ timeout: 90_000 });
+                await page.keyboard.press("Control+G");
+                await page.keyboard.type("9:8");
+                await page.keyboard.press("Enter");
+                const item = page.locator(".action-widget .monaco-list-row").filter({ hasText: "Fix with R1" }).first();
+                for (let attempt = 1; ; attempt++) {
+                    await page.keyboard.press("Control+.");
+                    if (await item.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+                    if (attempt === 6) assert.fail("the quick fix menu never listed Fix with R1 (opened 6 times)");
+                    await page.keyboard.press("Escape");
+                }
+                await page.keyboard.press("Escape");
+                // The chat answers with the generated model, run by the installed extension's own node-llama-cpp.
+                // Its keybinding (Ctrl+Alt+Shift+C: R1: Open Chat) opens the chat in the side bar.
+                await page.locator(".monaco-editor textarea").first().focus();
+                await page.keyboard.press("Control+Alt+Shift+C");
+                await page.locator(".part.sidebar .composite.title").filter({ hasText: /R1 Reasoner/i }).first().waitFor({ timeout: 30_000 });
+                const chat = webviewFrame(page);
+                const prompt = chat.locator("textarea.prompt");
+                await prompt.click({ timeout: 30_000 });
+                await prompt.pressSequentially("Why does parsePrice not compile?");
+                await prompt.press("Enter");
+                await chat.locator(".r1-reply .r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 120_000 });
+                await page.mouse.move(700, 600);
+                const shot = await saveScreenshot(page, "installed-chat-answered");
+                const servers = modelProcessScripts();
+                assert.ok(servers.some((p) => /\/extensions\/r1-reasoner\.r1-reasoner-[^/]+\/dist\/server\.js$/.test(p)) && !servers.some((p) => p.startsWith(repoRoot)),
+                    `the model process runs from the installed extension, not the working tree: ${servers.join(", ") || "none found"}`);
+                t.diagnostic(`model process ${servers.join(", ")}; screenshot ${shot}; ${Date.now() - t0} ms in all`);
+            });
+        } finally {
+            rmSync(outDir, { recursive: true, force: true });
         }
     });
 });

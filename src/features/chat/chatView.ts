@@ -52,6 +52,7 @@ export function registerChatView(services: Services): ChatRegistration {
         panels,
         controller,
         vscode.commands.registerCommand("r1.openChatInEditor", () => panels.open()),
+        vscode.commands.registerCommand("r1.openChat", () => vscode.commands.executeCommand(`${chatViewId}.focus`)),
         registerChatHistoryCommands(controller, revealChat),
         vscode.commands.registerCommand("r1.addSelectionToChat", async (uri?: vscode.Uri) => {
             const editor = editorFor(uri instanceof vscode.Uri ? uri : undefined);

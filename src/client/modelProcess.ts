@@ -299,15 +299,23 @@ export class ModelProcess implements vscode.Disposable {
         await this.call(() => this.client!.sendRequest(unloadModelRequest));
     }
 
+    /** Progress listeners of reasoning requests in flight (leak checks: 0 once every request has ended). */
+    get progressListeners(): number {
+        return this.progressSubscriptions;
+    }
+    private progressSubscriptions = 0;
+
     /** Runs a reasoning request; `onProgress` receives batched deltas; cancelling the token keeps the partial reply. */
     async reason(params: ReasonParams, onProgress: (progress: ReasonProgress) => void, token?: vscode.CancellationToken): Promise<ReasonResult> {
         const client = await this.ensureStarted();
         const progressToken = randomUUID();
         const subscription = client.onProgress(reasonProgress, progressToken, onProgress);
+        this.progressSubscriptions++;
         try {
             const args: ReasonRequestParams = { ...params, partialResultToken: progressToken };
             return await this.call(() => client.sendRequest(reasonRequest, args, token));
         } finally {
+            this.progressSubscriptions--;
             subscription.dispose();
         }
     }

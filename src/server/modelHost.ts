@@ -4,7 +4,7 @@
 import { availableParallelism, freemem, totalmem } from "node:os";
 import { basename } from "node:path";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ProcessResources, type ServerState, type ServerStatus } from "../shared/lspProtocol";
 import { createForcedThinkWrapper } from "./forcedThinkWrapper";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
@@ -78,8 +78,16 @@ export class ModelHost {
             activeRequests: this.active,
             rssBytes: process.memoryUsage.rss(),
             pid: process.pid,
-            settings: { ...this.settings }
+            settings: { ...this.settings },
+            resources: this.resources()
         };
+    }
+
+    private resources(): ProcessResources {
+        const active: Record<string, number> = {};
+        for (const type of process.getActiveResourcesInfo()) active[type] = (active[type] ?? 0) + 1;
+        const context = this.loaded?.context;
+        return { active, sequencesInUse: context ? context.totalSequences - context.sequencesLeft : 0 };
     }
 
     /** GPU, VRAM and RAM as llama.cpp sees them, for choosing a model that fits. */

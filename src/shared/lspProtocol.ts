@@ -135,6 +135,8 @@ export interface EngineInfo {
     totalLayers: number;
     contextSize: number;
     threads: number;
+    /** Why this thread count (the setting, or what the automatic choice saw: busy cores). */
+    threadsReason?: string;
     loadMs: number;
     /** What the load had to give up, for the user: fewer GPU layers than the model has, a smaller context. */
     warnings: string[];

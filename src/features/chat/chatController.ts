@@ -310,7 +310,11 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
             );
             this.finish(id, result);
         } catch (error) {
-            this.fail(id, reportRequestError(error, log));
+            // Stopped before the model process took the request (the client refuses a request cancelled before it is
+            // sent): the turn ends stopped, like any Stop, not as an error.
+            const live = this.live.get(id);
+            if (cts.token.isCancellationRequested && live) this.finish(id, { ...partialResult(live, model?.name), stopReason: "abort" });
+            else this.fail(id, reportRequestError(error, log));
         }
     }
 

@@ -18,6 +18,7 @@ import {
     IPCMessageReader,
     IPCMessageWriter,
     LanguageClient,
+    ErrorCodes as RpcErrorCodes,
     ResponseError,
     State,
     type CloseHandlerResult,
@@ -42,6 +43,8 @@ import type { CheckModelFileResult, EngineSettings, ListRemoteModelsParams, List
 import type { Log } from "./log";
 
 const crashWindowMs = 3 * 60_000;
+/** Crashes within `crashWindowMs` that are restarted automatically; the next one leaves the process stopped. */
+export const autoRestartLimit = 1;
 
 export interface ProcessExit {
     code: number | null;
@@ -58,6 +61,8 @@ export class ModelProcess implements vscode.Disposable {
     private child: ChildProcess | undefined;
     private stderrTail: string[] = [];
     private lastExit: ProcessExit | undefined;
+    /** How each process ended (a request that process was serving reports it, even after a restart cleared lastExit). */
+    private readonly exits = new WeakMap<ChildProcess, ProcessExit>();
     private crashes: number[] = [];
     private starting: Promise<LanguageClient> | undefined;
     private stopping = false;
@@ -129,6 +134,7 @@ export class ModelProcess implements vscode.Disposable {
             });
             child.on("exit", (code, signal) => {
                 this.lastExit = { code, signal, stderr: [...this.stderrTail] };
+                this.exits.set(child, this.lastExit);
                 if (this.child === child) this.child = undefined;
                 this.log.info(`Model process ${child.pid} exited (code ${code}, signal ${signal}).`);
             });
@@ -142,11 +148,13 @@ export class ModelProcess implements vscode.Disposable {
             outputChannel: this.log.channel,
             errorHandler: {
                 error: (_error, _message, count): ErrorHandlerResult => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
-                closed: () => this.onClosed()
+                closed: () => this.onClosed(owner.client)
             }
         };
 
+        const owner: { client?: LanguageClient } = {};
         const client = new LanguageClient("r1.modelProcess", "R1 Reasoner model process", serverOptions, clientOptions);
+        owner.client = client;
         this.client = client;
         this.stopping = false;
         this.watchInstance(client);
@@ -183,24 +191,19 @@ export class ModelProcess implements vscode.Disposable {
         this.statusEmitter.fire(status);
     }
 
-    private async onClosed(): Promise<CloseHandlerResult> {
-        if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+    private async onClosed(client: LanguageClient | undefined): Promise<CloseHandlerResult> {
+        // A client that was stopped or replaced (Restart Model Process during a crash) is never restarted: a second
+        // process would run beside the current one.
+        if (this.stopping || this.client !== client) return { action: CloseAction.DoNotRestart, handled: true };
         // The exit event carries the reason to report: wait for it (it follows the closed pipe; bounded in case it never comes).
         const child = this.child;
-        if (!this.lastExit && child) {
-            await new Promise<void>((resolve) => {
-                const timer = setTimeout(resolve, 5000);
-                child.once("exit", () => {
-                    clearTimeout(timer);
-                    resolve();
-                });
-            });
-        }
+        if (!this.lastExit && child) await exitOf(child, 5000);
+        if (this.stopping || this.client !== client) return { action: CloseAction.DoNotRestart, handled: true };
         const exit = this.lastExit;
         const now = Date.now();
         this.crashes = this.crashes.filter((t) => now - t < crashWindowMs);
         this.crashes.push(now);
-        const restart = this.crashes.length <= 1;
+        const restart = this.crashes.length <= autoRestartLimit;
         const reason = describeExit(exit);
         this.log.error(`The model process stopped unexpectedly: ${reason}`);
         this.crashEmitter.fire({ exit, restarted: restart });
@@ -212,7 +215,8 @@ export class ModelProcess implements vscode.Disposable {
             // The restarted process gets the settings when the client is Running again (watchInstance).
             return { action: CloseAction.Restart, handled: true };
         }
-        void vscode.window.showErrorMessage(`R1: the model process crashed again (${reason}). It was not restarted.`, "Restart Model Process", "Show Logs").then((choice) => {
+        const times = `${this.crashes.length} times in ${crashWindowMs / 60_000} minutes`;
+        void vscode.window.showErrorMessage(`R1: the model process crashed again (${reason}): ${times}, so it is not restarted automatically. Restart it when you are ready, or look at the logs.`, "Restart Model Process", "Show Logs").then((choice) => {
             if (choice === "Restart Model Process") void vscode.commands.executeCommand("r1.restartModelProcess");
             else if (choice === "Show Logs") this.log.show();
         });
@@ -295,27 +299,40 @@ export class ModelProcess implements vscode.Disposable {
         await this.call(() => this.client!.sendRequest(unloadModelRequest));
     }
 
+    /** Progress listeners of reasoning requests in flight (leak checks: 0 once every request has ended). */
+    get progressListeners(): number {
+        return this.progressSubscriptions;
+    }
+    private progressSubscriptions = 0;
+
     /** Runs a reasoning request; `onProgress` receives batched deltas; cancelling the token keeps the partial reply. */
     async reason(params: ReasonParams, onProgress: (progress: ReasonProgress) => void, token?: vscode.CancellationToken): Promise<ReasonResult> {
         const client = await this.ensureStarted();
         const progressToken = randomUUID();
         const subscription = client.onProgress(reasonProgress, progressToken, onProgress);
+        this.progressSubscriptions++;
         try {
             const args: ReasonRequestParams = { ...params, partialResultToken: progressToken };
             return await this.call(() => client.sendRequest(reasonRequest, args, token));
         } finally {
+            this.progressSubscriptions--;
             subscription.dispose();
         }
     }
 
     private async call<T>(request: () => Promise<T>): Promise<T> {
+        const child = this.child;
         try {
             return await request();
         } catch (error) {
-            if (error instanceof ResponseError) throw error;
-            const exit = this.lastExit;
+            // The server's own errors stay; a pending request rejected because the connection closed is a lost process.
+            if (error instanceof ResponseError && error.code !== RpcErrorCodes.PendingResponseRejected && error.code !== RpcErrorCodes.ConnectionInactive) throw error;
+            // The connection closes before the process's exit is seen (and a restart may already be under way): wait
+            // for that process's exit, so that the user is told how it ended ("killed by SIGKILL", llama.cpp's abort).
+            if (child && child.exitCode === null && child.signalCode === null) await exitOf(child, 5000);
+            const exit = (child && this.exits.get(child)) ?? this.lastExit;
             if (exit || !this.running) {
-                throw new ModelProcessGoneError(`The model process stopped while working on the request (${describeExit(exit)}).`);
+                throw new ModelProcessGoneError(`Interrupted: the model process stopped while working on the request (${describeExit(exit)}).`);
             }
             throw error;
         }
@@ -327,6 +344,17 @@ export class ModelProcess implements vscode.Disposable {
         this.crashEmitter.dispose();
         void this.stop();
     }
+}
+
+/** Resolves when `child` exits, or after `timeoutMs`. */
+function exitOf(child: ChildProcess, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 }
 
 export function describeExit(exit: ProcessExit | undefined): string {

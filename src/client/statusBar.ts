@@ -84,6 +84,10 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
         md.appendMarkdown(`Model: ${status.model.name}${status.model.reasoningTemplate ? "" : " (no R1 template)"}\n\n`);
         md.appendMarkdown(`Backend: ${e.backend}${e.gpuName ? ` (${e.gpuName})` : ""} · GPU layers ${e.gpuLayers}/${e.totalLayers}\n\n`);
         md.appendMarkdown(`Context: ${e.contextSize} tokens · Threads: ${e.threads} · Loaded in ${(e.loadMs / 1000).toFixed(1)} s\n\n`);
+        if (e.threadsReason) {
+            md.appendText(`Threads: ${e.threadsReason}.`);
+            md.appendMarkdown("\n\n");
+        }
         for (const w of e.warnings ?? []) {
             md.appendMarkdown("$(warning) ");
             md.appendText(w);

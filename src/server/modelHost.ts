@@ -4,10 +4,12 @@
 import { availableParallelism, freemem, totalmem } from "node:os";
 import { basename } from "node:path";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
-import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ProcessResources, type ServerState, type ServerStatus } from "../shared/lspProtocol";
 import { createForcedThinkWrapper } from "./forcedThinkWrapper";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
+import { chooseThreads, type ThreadChoice } from "../core/models/threadChoice";
+import { busyCores } from "./cpuLoad";
 import { checkModelFile, type CheckedModelFile } from "./modelFile";
 
 export interface LoadedModel {
@@ -28,11 +30,9 @@ export interface ModelHostEvents {
 
 export const defaultEngineSettings: EngineSettings = { gpu: "auto", contextSize: 8192, threads: 0, idleUnloadMinutes: 30 };
 
-/** Threads for inference: the setting, else the cores that are useful for math, never more than the cores. */
-export function resolveThreads(requested: number, llama?: Llama): number {
-    const cores = Math.max(1, availableParallelism());
-    const auto = Math.min(cores, llama?.cpuMathCores || cores);
-    return Math.max(1, Math.min(requested > 0 ? requested : auto, cores));
+/** Threads for inference: the setting, else the cores useful for math that other work leaves idle (threadChoice). */
+export function resolveThreads(requested: number, llama?: Llama, busy?: number): ThreadChoice {
+    return chooseThreads({ requested, cores: availableParallelism(), mathCores: llama?.cpuMathCores ?? 0, ...(busy !== undefined ? { busyCores: busy } : {}) });
 }
 
 export class ModelHost {
@@ -78,8 +78,16 @@ export class ModelHost {
             activeRequests: this.active,
             rssBytes: process.memoryUsage.rss(),
             pid: process.pid,
-            settings: { ...this.settings }
+            settings: { ...this.settings },
+            resources: this.resources()
         };
+    }
+
+    private resources(): ProcessResources {
+        const active: Record<string, number> = {};
+        for (const type of process.getActiveResourcesInfo()) active[type] = (active[type] ?? 0) + 1;
+        const context = this.loaded?.context;
+        return { active, sequencesInUse: context ? context.totalSequences - context.sequencesLeft : 0 };
     }
 
     /** GPU, VRAM and RAM as llama.cpp sees them, for choosing a model that fits. */
@@ -101,7 +109,7 @@ export class ModelHost {
             return { ...fallback, error: error instanceof Error ? error.message : String(error) };
         }
         const ram = await llama.getRamState().catch(() => undefined);
-        const report: MachineReport = { ...fallback, ramBytes: ram?.total ?? fallback.ramBytes, freeRamBytes: ram?.free ?? fallback.freeRamBytes, cpuCores: resolveThreads(0, llama) };
+        const report: MachineReport = { ...fallback, ramBytes: ram?.total ?? fallback.ramBytes, freeRamBytes: ram?.free ?? fallback.freeRamBytes, cpuCores: resolveThreads(0, llama).threads };
         if (llama.gpu === false) return report;
         const gpuReport: MachineReport = { ...report, backend: llama.gpu, gpuNames: await llama.getGpuDeviceNames().catch(() => []) };
         try {
@@ -208,7 +216,9 @@ export class ModelHost {
             if (error instanceof LlamaRuntimeError) throw new ModelError(error.noBinary ? ErrorCodes.noBinary : ErrorCodes.loadFailed, error.message);
             throw error;
         }
-        const threads = resolveThreads(this.settings.threads, llama);
+        // The automatic count looks at how busy the cores are now (2 threads on 2 busy cores decode far slower than 1).
+        const threadChoice = resolveThreads(this.settings.threads, llama, this.settings.threads > 0 ? undefined : await busyCores());
+        const threads = threadChoice.threads;
         const requestedContext = Math.max(512, this.settings.contextSize);
         const contextWanted = checked.info.trainContextSize > 0 ? Math.min(requestedContext, checked.info.trainContextSize) : requestedContext;
         const mark = this.llamaLogs.mark();
@@ -260,6 +270,7 @@ export class ModelHost {
             totalLayers,
             contextSize: context.contextSize,
             threads,
+            threadsReason: threadChoice.reason,
             loadMs: Date.now() - started,
             warnings
         };
@@ -276,7 +287,7 @@ export class ModelHost {
         this.events.log(
             "info",
             `Loaded ${loaded.info.name} in ${(engine.loadMs / 1000).toFixed(1)} s: backend ${engine.backend}${engine.gpuName ? ` (${engine.gpuName})` : ""}, ` +
-                `${engine.gpuLayers}/${engine.totalLayers} layers on GPU, context ${engine.contextSize}, threads ${engine.threads}, ` +
+                `${engine.gpuLayers}/${engine.totalLayers} layers on GPU, context ${engine.contextSize}, threads ${engine.threads} (${threadChoice.reason}), ` +
                 `chat wrapper ${chatWrapper.wrapperName}${reasoning ? "" : " (no DeepSeek-R1 template: replies have no separate thought)"}.`
         );
         return loaded;

@@ -135,6 +135,8 @@ export interface EngineInfo {
     totalLayers: number;
     contextSize: number;
     threads: number;
+    /** Why this thread count (the setting, or what the automatic choice saw: busy cores). */
+    threadsReason?: string;
     loadMs: number;
     /** What the load had to give up, for the user: fewer GPU layers than the model has, a smaller context. */
     warnings: string[];
@@ -154,6 +156,15 @@ export interface ServerStatus {
     pid: number;
     /** The engine settings the process works with (the last r1/configure, else its defaults); absent in a status the client makes up for a process that is gone. */
     settings?: EngineSettings;
+    /** What the process holds now, for leak checks (the reliability soak); absent in a status the client makes up. */
+    resources?: ProcessResources;
+}
+
+export interface ProcessResources {
+    /** Node's active handles and requests by type (process.getActiveResourcesInfo()): timers, sockets, pipes... */
+    active: Record<string, number>;
+    /** Context sequences in use (0 or 1: one per loaded model). */
+    sequencesInUse: number;
 }
 
 /** What this machine can run, as measured by llama.cpp in the model process (for the model picker). */

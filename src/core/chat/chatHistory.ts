@@ -72,8 +72,12 @@ export function clipReasoning(text: string, max: number): string {
 }
 
 function clipTurn(turn: ConversationTurn, maxReasoningChars: number): ConversationTurn {
-    if (!turn.result || turn.result.reasoning.length <= maxReasoningChars) return turn;
-    return { ...turn, result: { ...turn.result, reasoning: clipReasoning(turn.result.reasoning, maxReasoningChars) } };
+    const clip = (r: ReasonResult | undefined): ReasonResult | undefined =>
+        r && r.reasoning.length > maxReasoningChars ? { ...r, reasoning: clipReasoning(r.reasoning, maxReasoningChars) } : r;
+    const result = clip(turn.result);
+    const partial = clip(turn.partial);
+    if (result === turn.result && partial === turn.partial) return turn;
+    return { ...turn, ...(result ? { result } : {}), ...(partial ? { partial } : {}) };
 }
 
 function size(value: unknown): number {
@@ -174,6 +178,8 @@ function parseTurn(v: unknown): ConversationTurn | undefined {
     const result = parseResult(v.result);
     if (result) turn.result = result;
     if (str(v.error)) turn.error = v.error;
+    const partial = !result && turn.error === undefined ? parseResult(v.partial) : undefined;
+    if (partial) turn.partial = partial;
     return turn;
 }
 

@@ -41,10 +41,12 @@ export interface ConversationTurn {
     /** The model's display name, when known at the start. */
     model?: string;
     startedAt: number;
-    /** The reply, once it ended (also when stopped: the partial thought and answer). */
+    /** The reply, once it ended (also when stopped: the partial thought and answer; when it failed: what had arrived). */
     result?: ReasonResult;
-    /** Why it ended without a reply. */
+    /** Why it ended without a complete reply (with `result`: the reply was interrupted, that is what had arrived). */
     error?: string;
+    /** While it runs: what has arrived so far, saved from time to time so that a reload or a crash keeps it. */
+    partial?: ReasonResult;
 }
 
 export interface Conversation {
@@ -95,14 +97,27 @@ export function finishTurn(conversation: Conversation, id: string, result: Reaso
     if (!turn) return false;
     turn.result = result;
     delete turn.error;
+    delete turn.partial;
     conversation.updatedAt = Math.max(conversation.updatedAt, now);
     return true;
 }
 
-export function failTurn(conversation: Conversation, id: string, message: string, now: number): boolean {
+/** True when a reply has some text (a thought or an answer) worth keeping. */
+export function hasReplyText(result: ReasonResult | undefined): result is ReasonResult {
+    return result !== undefined && (result.reasoning.trim() !== "" || result.answer.trim() !== "");
+}
+
+/**
+ * Records that a turn ended with an error; `partial`, what had arrived (else the last saved partial), stays as its
+ * reply, marked interrupted by the error (stopReason "error").
+ */
+export function failTurn(conversation: Conversation, id: string, message: string, now: number, partial?: ReasonResult): boolean {
     const turn = findTurn(conversation, id);
     if (!turn) return false;
     turn.error = message;
+    const kept = hasReplyText(partial) ? partial : turn.partial;
+    delete turn.partial;
+    if (hasReplyText(kept)) turn.result = { ...kept, stopReason: "error" };
     conversation.updatedAt = Math.max(conversation.updatedAt, now);
     return true;
 }
@@ -121,7 +136,8 @@ export function answerOf(turn: ConversationTurn): string {
 }
 
 /**
- * The history a new request sends: every earlier exchange with an answer, as [user request, assistant answer].
+ * The history a new request sends: every earlier exchange with an answer, as [user request, assistant answer]; an
+ * interrupted one (an error, even with part of an answer) is left out whole.
  * `before`: only turns before the one with this id (a regenerated turn's own earlier answer is not history).
  */
 export function historyTurns(conversation: Conversation, before?: string): ChatTurn[] {
@@ -129,7 +145,7 @@ export function historyTurns(conversation: Conversation, before?: string): ChatT
     for (const turn of conversation.turns) {
         if (turn.id === before) break;
         const answer = answerOf(turn);
-        if (answer.trim() === "" || turn.request.trim() === "") continue;
+        if (answer.trim() === "" || turn.request.trim() === "" || turn.error !== undefined) continue;
         out.push({ role: "user", text: turn.request }, { role: "assistant", text: answer });
     }
     return out;
@@ -148,13 +164,13 @@ export function regenerableTurn(conversation: Conversation): ConversationTurn | 
 
 /**
  * Turns that were running when the conversation was saved (the window was reloaded or closed meanwhile) end with
- * `message`. Returns how many there were.
+ * `message`, keeping what had arrived (their last saved partial reply). Returns how many there were.
  */
 export function interruptRunningTurns(conversation: Conversation, message: string): number {
     let n = 0;
     for (const turn of conversation.turns) {
         if (isRunning(turn)) {
-            turn.error = message;
+            failTurn(conversation, turn.id, message, conversation.updatedAt);
             n++;
         }
     }

@@ -28,7 +28,8 @@ import { type ChatHistoryOwner, showChatHistory } from "./chatHistoryCommands";
 import { ChatHistoryStore } from "./chatHistoryStore";
 import { activeModelName, chatModel, modelStatusMessage } from "./chatModel";
 import { type ChatConnection, ChatSurfaces, type Surface } from "./chatSurfaces";
-import { addProgress, conversationMessages, type LiveTurn, newLiveTurn, replyOf, startedMessage, withHostNotices, zeroStats } from "./turnMessages";
+import { PartialSaves } from "./partialSaves";
+import { addProgress, conversationMessages, type LiveTurn, newLiveTurn, partialResult, replyOf, startedMessage, withHostNotices, zeroStats } from "./turnMessages";
 import type { ExternalTurn, ExternalTurnInfo, TurnRenderer } from "../reasoning/reasoningDisplay";
 import type { Services } from "../services";
 
@@ -44,6 +45,8 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
     private readonly actions: ChatCodeActions;
     private busy = false;
     private readonly disposables: vscode.Disposable[] = [];
+    /** What a streaming reply received so far goes to the history (a reload or a crash keeps it). */
+    private readonly partialSaves = new PartialSaves((id) => this.savePartial(id));
 
     constructor(private readonly services: Services, state: vscode.Memento = services.context.workspaceState) {
         this.store = new ChatHistoryStore(state);
@@ -51,7 +54,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const saved = this.store.currentId ? this.store.get(this.store.currentId) : undefined;
         if (saved) {
             this.conversation = structuredClone(saved);
-            interruptRunningTurns(this.conversation, "The window was reloaded while R1 was answering.");
+            interruptRunningTurns(this.conversation, "Interrupted: the window was reloaded while R1 was answering. What had arrived is kept.");
         } else {
             this.conversation = createConversation(randomUUID(), Date.now());
         }
@@ -181,13 +184,28 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const live = this.live.get(id);
         if (!live) return;
         addProgress(live, progress);
+        if (progress.thought || progress.answer) this.partialSaves.arrived(id);
         this.postTurn(live.conversation, { type: "progress", id, progress });
+    }
+
+    private savePartial(id: string): void {
+        const live = this.live.get(id);
+        const turn = live && findTurn(live.conversation, id);
+        if (!live || !turn) return;
+        turn.partial = partialResult(live, turn.model);
+        void this.store.save(live.conversation, this.conversation.id);
+    }
+
+    /** Turns whose partial reply is still to be saved (tests: none is left once every reply has ended). */
+    get pendingPartialSaves(): number {
+        return this.partialSaves.size;
     }
 
     private finish(id: string, result: ReasonResult): void {
         const live = this.live.get(id);
         if (!live) return;
         this.live.delete(id);
+        this.partialSaves.ended(id);
         // Notices the host added (a model chosen for the user, code cut to fit) stay with the turn.
         const merged = withHostNotices(live, result);
         finishTurn(live.conversation, id, merged, Date.now());
@@ -200,7 +218,9 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const live = this.live.get(id);
         if (!live) return;
         this.live.delete(id);
-        failTurn(live.conversation, id, message, Date.now());
+        this.partialSaves.ended(id);
+        // What had arrived stays, marked interrupted by the error (also in the history).
+        failTurn(live.conversation, id, message, Date.now(), partialResult(live, findTurn(live.conversation, id)?.model));
         this.postTurn(live.conversation, { type: "turnFailed", id, message });
         this.updateBusy();
         void this.persist(live.conversation);
@@ -290,7 +310,11 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
             );
             this.finish(id, result);
         } catch (error) {
-            this.fail(id, reportRequestError(error, log));
+            // Stopped before the model process took the request (the client refuses a request cancelled before it is
+            // sent): the turn ends stopped, like any Stop, not as an error.
+            const live = this.live.get(id);
+            if (cts.token.isCancellationRequested && live) this.finish(id, { ...partialResult(live, model?.name), stopReason: "abort" });
+            else this.fail(id, reportRequestError(error, log));
         }
     }
 
@@ -391,6 +415,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
 
     dispose(): void {
         this.chatRun?.cts.cancel();
+        this.partialSaves.dispose();
         this.services.display.setRenderer(undefined);
         for (const d of this.disposables) d.dispose();
         this.surfaces.clear();

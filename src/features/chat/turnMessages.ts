@@ -50,6 +50,11 @@ export function replyOf(turn: ConversationTurn | undefined, live: LiveTurn | und
     return { answer, reasoning: live ? live.thought : (turn.result?.reasoning ?? "") };
 }
 
+/** What a live turn has received so far, as a reply (kept when the turn is interrupted). */
+export function partialResult(live: LiveTurn, model: string | undefined): ReasonResult {
+    return { reasoning: live.thought, answer: live.answer, thoughtState: live.thoughtState, stopReason: "error", stats: live.stats, notices: [...live.notices], model: model ?? "" };
+}
+
 /** A turn that ended without a result, as a result (what the webview draws for it). */
 function emptyResult(turn: ConversationTurn): ReasonResult {
     return { reasoning: "", answer: "", thoughtState: "none", stopReason: "error", stats: { ...zeroStats }, notices: [], model: turn.model ?? "" };

@@ -16,6 +16,7 @@
 // Links open in the browser only when they are http(s) and the user confirmed the URL in a modal dialog.
 import * as vscode from "vscode";
 import type { Log } from "../../client/log";
+import { extractAnswerBlocks } from "../../core/answer/answerBlocks";
 import type { LocatedCode } from "../../core/answer/answerCode";
 import { codeForInsertion } from "../../core/answer/codeInsertion";
 import type { ContextRef } from "../../core/chat/conversation";
@@ -170,6 +171,20 @@ export class ChatCodeActions implements vscode.Disposable {
         const text = found.getText();
         const lines = splitLines(text);
         return [{ document: found, baseText: text, target: { kind: "lines", range: wholeLinesRange(lines, 0, lines.length - 1) }, what: fileName(found.uri) }];
+    }
+
+    /** The blocks of an answer whose Apply would create a file (their code and path), for the "Create file" button. */
+    async newFiles(source: Pick<AnswerSource, "answer" | "reasoning" | "targets">): Promise<Array<{ code: string; path: string }>> {
+        const files: Array<{ code: string; path: string }> = [];
+        for (const block of extractAnswerBlocks(source.answer, { reasoning: source.reasoning })) {
+            const hint = block.fileHint;
+            if (!hint || !block.applicable || block.kind === "diff") continue;
+            if (source.targets.some((t) => pathMatchesHint(vscode.Uri.parse(t.uri, true).path, hint)) || await this.workspaceFile(hint)) continue;
+            const near = source.targets[0] ? vscode.Uri.parse(source.targets[0].uri, true) : undefined;
+            const target = await newFileTarget(hint, near);
+            if (target.kind === "new") files.push({ code: block.code, path: target.path });
+        }
+        return files;
     }
 
     /** The one workspace file the answer's path names (outside node_modules), if exactly one matches. */

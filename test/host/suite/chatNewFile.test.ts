@@ -1,5 +1,5 @@
 // "Create file" in the chat, in the real extension host: an answer's code block under a path that is no file yet is
-// proposed as a new file, shown as a diff against an empty file, created only on Apply (not on Discard), and a
+// offered as a new file (the webview is told to show "Create file" on it), proposed shown as a diff against an empty file, created only on Apply (not on Discard), and a
 // path that climbs out of the workspace is refused without a diff. A test connection stands in for the webview;
 // the model is a scripted GGUF (test/fixtures/chatPlusScripts NEW_FILE).
 import * as assert from "node:assert/strict";
@@ -53,6 +53,10 @@ describe("Chat: Create file from an answer", function () {
         assert.ok(finished, "the turn finished");
         const codes = [...finished.result.answer.matchAll(/```(?:typescript|ts)\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
         assert.deepEqual(codes, [NEW_FILE_CODE, "export const evil = true;"], finished.result.answer);
+        // Offered: the webview is told which block creates which file (its Apply button then reads "Create file");
+        // the block whose path leaves the workspace is not offered.
+        const offer = await waitFor(() => posted.slice(from).find((m): m is Extract<HostToWebview, { type: "newFiles" }> => m.type === "newFiles" && m.id === finished.id), 30_000, "the new file is offered");
+        assert.deepEqual(offer.files, [{ code: NEW_FILE_CODE, path: NEW_FILE_PATH }]);
         const apply = (blockIndex: number) =>
             view.handle({ type: "codeAction", id: finished.id, action: "apply", blockIndex, lang: "typescript", code: codes[blockIndex]! }) as Promise<CodeActionOutcome>;
 

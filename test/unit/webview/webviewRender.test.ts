@@ -153,6 +153,8 @@ describe("webview rendering in headless Chromium", { skip: unavailable }, () => 
         assert.equal(await apply(0).locator(".codicon-new-file").count(), 1);
         assert.equal(await h.page.locator(".r1-reply[data-turn-id=nf] .r1-codeblock-file").first().textContent(), "new file src/utils/price.ts");
         assert.equal(await apply(1).getAttribute("aria-label"), "Apply in Editor", "the other block is unchanged");
+        mkdirSync(join(repoRoot, "test-results"), { recursive: true });
+        await h.page.locator(".r1-reply[data-turn-id=nf] .r1-codeblock").first().screenshot({ path: join(repoRoot, "test-results", "webview-create-file.png") });
         const before = (await h.posted()).length;
         await apply(0).click();
         assert.deepEqual((await h.posted()).slice(before), [{ type: "codeAction", id: "nf", action: "apply", blockIndex: 0, lang: "ts", code }]);

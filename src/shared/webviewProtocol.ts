@@ -72,6 +72,11 @@ export type HostToWebview =
     | { type: "turnFailed"; id: string; message: string }
     /** A finished turn drawn in one pass (e.g. history after the webview was reloaded); `error` when it failed. */
     | { type: "turnRestored"; id: string; prompt: string; result: ReasonResult; thoughtBudget?: number; kind?: TurnKindName; context?: ContextChip[]; error?: string }
+    /**
+     * Code blocks of finished turn `id` whose Apply creates a file (the answer names a path that is no file yet):
+     * the block's exact code and the path, relative to the workspace folder. Their button reads "Create file".
+     */
+    | { type: "newFiles"; id: string; files: Array<{ code: string; path: string }> }
     /** Remove a turn (its request and its reply), e.g. before it is regenerated. */
     | { type: "turnRemoved"; id: string }
     /** Remove every turn. */

@@ -43,6 +43,12 @@ export interface FixPlanRequest extends CodeContext {
      * also the ones to fix now (the caller passes them in `diagnostics`).
      */
     previousAttempt?: { remaining: DiagnosticInfo[]; newProblems: DiagnosticInfo[] };
+    /**
+     * "Fix all" on a large file, one region at a time (core/fix/fixRegions): the whole lines to rewrite, holding
+     * every problem in `diagnostics`. The target is this region (a function when it is exactly one), whatever its
+     * length; the prompt shows an excerpt around it.
+     */
+    region?: TextRange;
 }
 
 export interface SentContext {
@@ -118,6 +124,11 @@ function baseName(path: string): string {
     return path.split(/[\\/]/).pop() || path;
 }
 
+/** Whether a document is sent whole (else as an excerpt, and "Fix all" works region by region). */
+export function sentWhole(documentText: string): boolean {
+    return fileIsSmall(splitLines(documentText), documentText);
+}
+
 function fileIsSmall(lines: readonly string[], text: string): boolean {
     // A final line break gives a last empty line: not counted.
     const count = lines.length > 1 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
@@ -167,6 +178,7 @@ function chooseTarget(req: FixPlanRequest, lines: readonly string[], first: numb
         }
         return { target: { kind: "file", range: wholeLinesRange(lines, 0, lines.length - 1) } };
     }
+    if (req.region) return regionTarget(req, lines);
     const def = findEnclosingDefinition(lines, first, req.languageId, "function") ?? findEnclosingDefinition(lines, first, req.languageId);
     if (def && def.endLine >= last && def.endLine - def.leadingLine + 1 <= MAX_FUNCTION_TARGET_LINES) {
         return { target: { kind: "function", range: wholeLinesRange(lines, def.leadingLine, def.endLine) }, name: def.name, definitionKind: def.kind };
@@ -174,6 +186,18 @@ function chooseTarget(req: FixPlanRequest, lines: readonly string[], first: numb
     if (last - first + 1 <= MAX_LINES_TARGET) return { target: { kind: "lines", range: wholeLinesRange(lines, first, last) } };
     if (small) return { target: { kind: "file", range: wholeLinesRange(lines, 0, lines.length - 1) } };
     return { reason: `The problems are spread over ${linesLabel({ start: { line: first, character: 0 }, end: { line: last, character: 0 } })} of a large file: fix them one at a time.` };
+}
+
+/** The target of a region of "Fix all": its function when the region is exactly one, else its lines. */
+function regionTarget(req: FixPlanRequest, lines: readonly string[]): TargetChoice | { reason: string } {
+    const a = req.region!.start.line;
+    const b = Math.min(req.region!.end.line, lines.length - 1);
+    if (a < 0 || a > b) return { reason: "The region to fix is not inside the document any more." };
+    const def = findEnclosingDefinition(lines, a, req.languageId, "function") ?? findEnclosingDefinition(lines, a, req.languageId);
+    if (def && def.leadingLine === a && def.endLine === b) {
+        return { target: { kind: "function", range: wholeLinesRange(lines, a, b) }, name: def.name, definitionKind: def.kind };
+    }
+    return { target: { kind: "lines", range: wholeLinesRange(lines, a, b) } };
 }
 
 function instruction(choice: TargetChoice, languageId: string): string {
@@ -237,7 +261,9 @@ export function planFix(req: FixPlanRequest): FixPlanResult {
     parts.push(instruction(choice, req.languageId));
 
     const label = problems.length === 1 ? diagnosticLabel(problems[0]!) : `${problems.length} problems`;
-    const at = problems.length === 1 ? placeLabel(req.filePath, problems[0]!.range).replace(/–\d+$/, "") : baseName(req.filePath);
+    const at = problems.length === 1 ? placeLabel(req.filePath, problems[0]!.range).replace(/–\d+$/, "")
+        : req.scope === "file" ? baseName(req.filePath)
+            : placeLabel(req.filePath, { start: { line: first, character: 0 }, end: { line: Math.max(...problems.map((d) => d.range.start.line)), character: 0 } });
     const title = `${req.previousAttempt ? "Retry: fix" : "Fix"} ${label} in ${at}`;
     return {
         ok: true,

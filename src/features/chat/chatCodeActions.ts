@@ -7,13 +7,16 @@
 //                     undoable edit
 //   Apply             a diff of the change against the code the chat was about: the attached selection or file
 //                     (this turn's, then earlier turns'), else the editor's selection or file; when the answer names
-//                     the block's file (a heading with its path) and it is in the workspace, that file. The edit comes from
+//                     the block's file (a heading with its path) and it is in the workspace, that file; when that
+//                     file does not exist yet, Create file (newFileProposal: a checked path, a diff against an
+//                     empty file, created on Apply). The edit comes from
 //                     core/proposedEdit (answer only, the thought passed to refuse leaks), is reviewed in the same
 //                     diff as a quick fix (proposalReview: Apply / Discard, rebased while the user types), and is
 //                     applied as one undoable edit only when the user accepts it.
 // Links open in the browser only when they are http(s) and the user confirmed the URL in a modal dialog.
 import * as vscode from "vscode";
 import type { Log } from "../../client/log";
+import { extractAnswerBlocks } from "../../core/answer/answerBlocks";
 import type { LocatedCode } from "../../core/answer/answerCode";
 import { codeForInsertion } from "../../core/answer/codeInsertion";
 import type { ContextRef } from "../../core/chat/conversation";
@@ -25,8 +28,9 @@ import { normalizeFileHint, pathMatchesHint } from "../../core/chat/fileSearch";
 import { type EditTarget, splitLines, wholeLinesRange } from "../../core/edit/textEdit";
 import { relativePath, toRange } from "./chatContext";
 import { proposalScheme, type ProposalReview } from "../review/proposalReview";
+import { newFileTarget, proposeNewFile } from "./newFileProposal";
 
-export type CodeActionStatus = "copied" | "inserted" | "applied" | "discarded" | "refused" | "failed";
+export type CodeActionStatus = "copied" | "inserted" | "applied" | "created" | "discarded" | "refused" | "failed";
 
 export interface CodeActionOutcome {
     status: CodeActionStatus;
@@ -148,18 +152,39 @@ export class ChatCodeActions implements vscode.Disposable {
     /**
      * The places Apply may change, in order: the conversation's code, then the editor's selection or file. When
      * the answer names the block's file (a heading or `title=` before it) and that file is in the workspace, only
-     * that file: a block written for schema.ts is never proposed as a change to cart.ts.
+     * that file: a block written for schema.ts is never proposed as a change to cart.ts. When it names no file
+     * that exists, the file to create (newFileProposal), or why that path is refused.
      */
-    private async candidates(source: AnswerSource, fileHint: string | undefined): Promise<Candidate[]> {
+    private async candidates(source: AnswerSource, fileHint: string | undefined): Promise<Candidate[] | { kind: "new"; uri: vscode.Uri; path: string } | { kind: "refused"; reason: string }> {
         const all = await this.conversationCandidates(source);
         if (!fileHint) return all;
         const named = all.filter((c) => pathMatchesHint(c.document.uri.path, fileHint));
         if (named.length > 0) return named;
-        const found = await this.workspaceFile(fileHint);
-        if (!found) return all; // not a file here (a new file, or a name the model got wrong): the usual places
+        let found = await this.workspaceFile(fileHint);
+        if (!found) {
+            const near = source.targets[0] ? vscode.Uri.parse(source.targets[0].uri, true) : undefined;
+            const target = await newFileTarget(fileHint, near);
+            if (target.kind !== "exists") return target;
+            found = await vscode.workspace.openTextDocument(target.uri).then((d) => d, () => undefined);
+            if (!found) return all;
+        }
         const text = found.getText();
         const lines = splitLines(text);
         return [{ document: found, baseText: text, target: { kind: "lines", range: wholeLinesRange(lines, 0, lines.length - 1) }, what: fileName(found.uri) }];
+    }
+
+    /** The blocks of an answer whose Apply would create a file (their code and path), for the "Create file" button. */
+    async newFiles(source: Pick<AnswerSource, "answer" | "reasoning" | "targets">): Promise<Array<{ code: string; path: string }>> {
+        const files: Array<{ code: string; path: string }> = [];
+        for (const block of extractAnswerBlocks(source.answer, { reasoning: source.reasoning })) {
+            const hint = block.fileHint;
+            if (!hint || !block.applicable || block.kind === "diff") continue;
+            if (source.targets.some((t) => pathMatchesHint(vscode.Uri.parse(t.uri, true).path, hint)) || await this.workspaceFile(hint)) continue;
+            const near = source.targets[0] ? vscode.Uri.parse(source.targets[0].uri, true) : undefined;
+            const target = await newFileTarget(hint, near);
+            if (target.kind === "new") files.push({ code: block.code, path: target.path });
+        }
+        return files;
     }
 
     /** The one workspace file the answer's path names (outside node_modules), if exactly one matches. */
@@ -211,7 +236,13 @@ export class ChatCodeActions implements vscode.Disposable {
             return this.tell({ status: "refused", message: "Only a fenced code block of the answer can be applied; use Copy or Insert at Cursor for this one." }, "info");
         }
         const block = located.block;
-        const candidates = await this.candidates(source, block.fileHint);
+        const candidates = await this.candidates(source, block.kind === "diff" ? undefined : block.fileHint);
+        if (!Array.isArray(candidates)) {
+            if (candidates.kind === "refused") return this.tell({ status: "refused", message: candidates.reason }, "warning");
+            const created = await proposeNewFile(this.review, candidates, source, block.index);
+            if (created.status === "refused" || created.status === "failed") return this.tell(created, created.status === "failed" ? "error" : "warning");
+            return created;
+        }
         if (candidates.length === 0) {
             return this.tell({ status: "refused", message: "There is no code to apply this to: add a selection or a file to the chat, or open the file, then Apply again." }, "info");
         }

@@ -143,6 +143,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
     private replay(surface: Surface): void {
         surface.post({ type: "clear" });
         for (const message of conversationMessages(this.conversation, this.live)) surface.post(message);
+        for (const turn of this.conversation.turns) if (!this.live.has(turn.id)) this.offerNewFiles(this.conversation, turn.id, (m) => surface.post(m));
         surface.post({ type: "context", items: this.context.chips() });
         surface.post({ type: "history", items: this.store.list(), currentId: this.conversation.id });
         surface.post(modelStatusMessage(this.services));
@@ -210,6 +211,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const merged = withHostNotices(live, result);
         finishTurn(live.conversation, id, merged, Date.now());
         this.postTurn(live.conversation, { type: "turnFinished", id, result: merged });
+        this.offerNewFiles(live.conversation, id);
         this.updateBusy();
         void this.persist(live.conversation);
     }
@@ -395,6 +397,15 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
     }
 
     // ---- answers' code blocks and links -----------------------------------------------------------------
+
+    /** Tells the webviews which blocks of finished turn `id` would create a file (their button reads "Create file"). */
+    private offerNewFiles(conversation: Conversation, id: string, post = (m: HostToWebview) => this.postTurn(conversation, m)): void {
+        const reply = replyOf(findTurn(conversation, id), undefined);
+        if (!reply) return;
+        void this.actions.newFiles({ ...reply, targets: contextFor(conversation, id) }).then((files) => {
+            if (files.length > 0) post({ type: "newFiles", id, files });
+        }, (error: unknown) => this.services.log.warn(`Could not check the answer's new files: ${String(error)}`));
+    }
 
     /** Copy / Insert at Cursor / Apply on a code block of turn `id`. */
     async codeAction(id: string, action: "copy" | "insert" | "apply", code: string, blockIndex: number): Promise<CodeActionOutcome> {

@@ -2,7 +2,8 @@
 // review of a proposed fix (Apply / Discard), the retry of a failed fix, "R1: Explain Code", and "R1: Stop Fix or
 // Explanation". This file only wires them to VS Code; each lives in its own file.
 import * as vscode from "vscode";
-import { problemsToFix } from "../../core/fix/codePrompts";
+import { problemsToFix, sentWhole } from "../../core/fix/codePrompts";
+import { fixAllByRegion } from "./fixAllRegions";
 import { currentDiagnostics, toDiagnosticInfo } from "./diagnosticsWatch";
 import { ExplainCode, type ExplainOutcome } from "../explain/explainCode";
 import { FixCodeActionProvider } from "./fixProvider";
@@ -31,16 +32,20 @@ export function registerCodeActions(services: Services): vscode.Disposable {
         requests,
         fixes,
         vscode.languages.registerCodeActionsProvider({ scheme: "*" }, new FixCodeActionProvider(), FixCodeActionProvider.metadata),
-        vscode.commands.registerCommand("r1.fixDiagnostic", async (uri?: vscode.Uri, diagnostic?: vscode.Diagnostic): Promise<FixOutcome | undefined> => {
-            if (!uri || !diagnostic) {
+        // One diagnostic, or several of one line or range (the combined quick fix: one request, one proposal,
+        // verified against all of them).
+        vscode.commands.registerCommand("r1.fixDiagnostic", async (uri?: vscode.Uri, diagnostic?: vscode.Diagnostic | vscode.Diagnostic[]): Promise<FixOutcome | undefined> => {
+            let diagnostics = diagnostic === undefined ? [] : Array.isArray(diagnostic) ? diagnostic : [diagnostic];
+            if (!uri || diagnostics.length === 0) {
                 const found = atCursor();
                 if (!found) {
                     void vscode.window.showInformationMessage("R1: there is no problem at the cursor to fix.");
                     return undefined;
                 }
-                ({ uri, diagnostic } = found);
+                uri = found.uri;
+                diagnostics = [found.diagnostic];
             }
-            return fixes.run({ uri, diagnostics: [toDiagnosticInfo(diagnostic)], scope: "problem" });
+            return fixes.run({ uri, diagnostics: diagnostics.map(toDiagnosticInfo), scope: "problem" });
         }),
         vscode.commands.registerCommand("r1.fixAllInFile", async (uri?: vscode.Uri): Promise<FixOutcome | undefined> => {
             const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -50,6 +55,9 @@ export function registerCodeActions(services: Services): vscode.Disposable {
                 void vscode.window.showInformationMessage("R1: this file has no errors or warnings to fix.");
                 return undefined;
             }
+            // A file too large to send whole is fixed region by region (only the code around each problem is sent).
+            const document = await vscode.workspace.openTextDocument(target);
+            if (!sentWhole(document.getText())) return fixAllByRegion(fixes, target, problems);
             return fixes.run({ uri: target, diagnostics: problems, scope: "file" });
         }),
         vscode.commands.registerCommand("r1.fix.retry", (id: string) => fixes.retry(id)),

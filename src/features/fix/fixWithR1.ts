@@ -10,7 +10,7 @@ import { type DiagnosticInfo, diagnosticLabel } from "../../core/fix/diagnosticI
 import { fixFailed, type FixVerification, rangeAfterEdit, verifyFix } from "../../core/fix/fixVerification";
 import { proposeEdit } from "../../core/edit/proposedEdit";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
-import type { TextEdit } from "../../core/edit/textEdit";
+import type { TextEdit, TextRange } from "../../core/edit/textEdit";
 import { currentDiagnostics, watchDiagnostics } from "./diagnosticsWatch";
 import type { ProposalReview } from "../review/proposalReview";
 import type { ReasoningRequests } from "../reasoning/reasoningRequest";
@@ -21,6 +21,8 @@ export interface FixRequest {
     /** The problems to fix (one for a quick fix, the file's errors and warnings for "fix all"). */
     diagnostics: readonly DiagnosticInfo[];
     scope: FixScope;
+    /** "Fix all" on a large file: the region (whole lines, in the document as it is now) this request rewrites. */
+    region?: TextRange;
     /** Set on the retry: what the previous attempt left. */
     previousAttempt?: { remaining: DiagnosticInfo[]; newProblems: DiagnosticInfo[] };
 }
@@ -41,6 +43,8 @@ export interface FixOutcome {
     verificationMs?: number;
     /** Set when a retry is offered: run it with `r1.fix.retry` and this id (the notification's button does). */
     retryId?: string;
+    /** "Fix all" on a large file: the outcome of each region's fix, in document order. */
+    regions?: FixOutcome[];
 }
 
 const isWhitespaceOnly = (s: string): boolean => s.trim() === "";
@@ -71,6 +75,7 @@ export class FixWithR1 implements vscode.Disposable {
         const plan = planFix({
             filePath, languageId: document.languageId, documentText: baseText,
             diagnostics: [...request.diagnostics], scope: request.scope,
+            ...(request.region ? { region: request.region } : {}),
             ...(request.previousAttempt ? { previousAttempt: request.previousAttempt } : {})
         });
         if (!plan.ok) return this.tell({ status: "refused", message: plan.reason }, "warning");

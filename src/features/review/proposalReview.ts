@@ -1,5 +1,5 @@
-// Shows a proposed edit as a diff the user accepts or rejects: the document on the left, the document with the
-// edit on the right (a read-only virtual document, scheme `r1-proposal`), with "Apply" and "Discard" buttons in
+// Shows a proposed edit as a diff the user accepts or rejects: the document on the left (an empty file for a file
+// to create), the document with the edit on the right (a read-only virtual document, scheme `r1-proposal`), with "Apply" and "Discard" buttons in
 // the diff editor's title bar and in a notification. (Not a CodeLens: diff editors hide CodeLenses by default.)
 //
 // The proposal follows the document: when the user types while the diff is open, the edit is rebased onto the
@@ -24,6 +24,16 @@ export interface ProposalSpec {
     notice: string;
 }
 
+/** A file to create: the diff shows it against an empty file; nothing is written before the decision. */
+export interface NewFileProposalSpec {
+    /** Where the file would be created (checked by the caller: inside the workspace, not there yet). */
+    newFile: vscode.Uri;
+    /** Its whole text. */
+    text: string;
+    title: string;
+    notice: string;
+}
+
 export type ReviewDecision =
     /** `edit` is rebased onto the document as it is now: apply it as it is. */
     | { kind: "apply"; edit: TextEdit; currentText: string }
@@ -31,7 +41,7 @@ export type ReviewDecision =
 
 interface Proposal {
     id: string;
-    spec: ProposalSpec;
+    spec: ProposalSpec | NewFileProposalSpec;
     uri: vscode.Uri;
     /** The edit against the document's current text (undefined once stale). */
     current: TextEdit | undefined;
@@ -44,6 +54,11 @@ function proposalUri(document: vscode.Uri, id: string): vscode.Uri {
     // Same path (so the language and the file icon are the document's), its own scheme, the id in the query.
     const path = document.path || document.toString();
     return vscode.Uri.from({ scheme: proposalScheme, path: path.startsWith("/") ? path : `/${path}`, query: `id=${id}` });
+}
+
+/** The file a proposal is for (the document, or the file to create). */
+function targetOf(spec: ProposalSpec | NewFileProposalSpec): vscode.Uri {
+    return "newFile" in spec ? spec.newFile : spec.document.uri;
 }
 
 function toRange(edit: TextEdit): vscode.Range {
@@ -76,7 +91,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
 
     /** The proposals waiting for a decision (newest last). */
     get pending(): ReadonlyArray<{ uri: vscode.Uri; document: vscode.Uri; content: string }> {
-        return [...this.proposals.values()].map((p) => ({ uri: p.uri, document: p.spec.document.uri, content: p.content }));
+        return [...this.proposals.values()].map((p) => ({ uri: p.uri, document: targetOf(p.spec), content: p.content }));
     }
 
     provideTextDocumentContent(uri: vscode.Uri): string {
@@ -87,9 +102,10 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
      * Opens the diff and resolves with the user's decision. Resolves at once with "stale" when the edit no
      * longer fits the document.
      */
-    async review(spec: ProposalSpec): Promise<ReviewDecision> {
+    async review(spec: ProposalSpec | NewFileProposalSpec): Promise<ReviewDecision> {
         const id = String(this.next++);
-        const uri = proposalUri(spec.document.uri, id);
+        const target = targetOf(spec);
+        const uri = proposalUri(target, id);
         let resolveDecision!: (d: ReviewDecision) => void;
         const decision = new Promise<ReviewDecision>((r) => (resolveDecision = r));
         const proposal: Proposal = { id, spec, uri, current: undefined, content: "", resolve: resolveDecision };
@@ -97,7 +113,9 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         if (refusal) return { kind: "discard", why: "stale", message: refusal };
         this.proposals.set(uri.toString(), proposal);
         try {
-            await vscode.commands.executeCommand("vscode.diff", spec.document.uri, uri, spec.title, {
+            // A new file is shown against an empty one (a virtual document of the same provider, never in the map).
+            const left = "newFile" in spec ? proposalUri(target, `${id}-empty`) : target;
+            await vscode.commands.executeCommand("vscode.diff", left, uri, spec.title, {
                 preview: false,
                 ...(proposal.current ? { selection: toRange(proposal.current).with({ end: toRange(proposal.current).start }) } : {})
             });
@@ -135,6 +153,11 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
             this.resolve(p.uri.toString(), { kind: "discard", why: "user" });
             return true;
         }
+        if ("newFile" in p.spec) {
+            // Nothing to rebase: the caller checks once more that the file is still not there before creating it.
+            this.resolve(p.uri.toString(), { kind: "apply", edit: p.current!, currentText: "" });
+            return true;
+        }
         const currentText = p.spec.document.getText();
         const r = rebaseEdit(p.spec.baseText, currentText, p.spec.edit);
         if (!r.ok) {
@@ -154,7 +177,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         }
         if (target) {
             // A document URI: its newest proposal.
-            const forDoc = [...this.proposals.values()].filter((p) => p.spec.document.uri.toString() === target.toString());
+            const forDoc = [...this.proposals.values()].filter((p) => targetOf(p.spec).toString() === target.toString());
             if (forDoc.length) return forDoc[forDoc.length - 1];
         }
         const all = [...this.proposals.values()];
@@ -163,6 +186,11 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
 
     /** Recomputes the proposal against the document's current text; returns the reason when it no longer fits. */
     private refresh(p: Proposal): string | undefined {
+        if ("newFile" in p.spec) {
+            p.current = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: p.spec.text };
+            p.content = p.spec.text;
+            return undefined;
+        }
         const currentText = p.spec.document.getText();
         const r = rebaseEdit(p.spec.baseText, currentText, p.spec.edit);
         if (!r.ok) {
@@ -176,6 +204,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
 
     private onDocumentChanged(document: vscode.TextDocument): void {
         for (const p of [...this.proposals.values()]) {
+            if ("newFile" in p.spec) continue;
             if (p.spec.document !== document && p.spec.document.uri.toString() !== document.uri.toString()) continue;
             const refusal = this.refresh(p);
             if (refusal) {

@@ -73,6 +73,9 @@ export class ConversationView {
                 this.onDidChangeTurns?.();
                 return true;
             }
+            case "newFiles":
+                this.replies.get(message.id)?.markNewFiles(message.files);
+                return true;
             case "turnRemoved":
                 this.remove(message.id);
                 this.updateFooter();

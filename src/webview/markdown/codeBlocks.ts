@@ -62,6 +62,29 @@ export function decorateCodeBlocks(fragment: DocumentFragment, lookup: (index: n
     }
 }
 
+/**
+ * Turns Apply into "Create file" on the frames under `root` whose code would create a file (`files`: code → the
+ * path, from the host, which checked that no such file exists). The button still sends "apply": the host decides.
+ */
+export function markNewFiles(root: ParentNode, lookup: (index: number) => CodeBlockInfo | undefined, files: ReadonlyMap<string, string>): void {
+    if (files.size === 0) return;
+    for (const frame of root.querySelectorAll<HTMLElement>(".r1-codeblock")) {
+        const info = lookup(Number(frame.dataset.r1Code));
+        const path = info && files.get(info.code.replace(/\s+$/, ""));
+        const button = frame.querySelector<HTMLButtonElement>('button[data-r1-action="apply"]');
+        if (!path || !button || frame.dataset.r1NewFile === path) continue;
+        frame.dataset.r1NewFile = path;
+        const label = `Create file ${path}`;
+        button.title = label;
+        button.setAttribute("aria-label", label);
+        button.replaceChildren(icon("new-file"));
+        const note = document.createElement("span");
+        note.className = "r1-codeblock-file";
+        note.textContent = `new file ${path}`;
+        frame.querySelector(".r1-codeblock-lang")?.after(note);
+    }
+}
+
 /** The code block action a click asks for, or undefined when the click is not on an enabled action button. */
 export function codeActionFromEvent(event: Event, lookup: (index: number) => CodeBlockInfo | undefined): CodeActionRequest | undefined {
     const target = event.target;

@@ -27,7 +27,7 @@
 // still streaming) is re-rendered at most every few frames, spaced by its measured cost, so rendering never
 // takes more than about a third of the main thread whatever the block size.
 import type { Links, Token, TokensList } from "marked";
-import { decorateCodeBlocks } from "./codeBlocks";
+import { decorateCodeBlocks, markNewFiles } from "./codeBlocks";
 import type { FrameScheduler } from "../reply/frameScheduler";
 import { lexMarkdown, linksSignature, renderTokens, type CodeBlockInfo, type RenderContext } from "./markdownRenderer";
 import { sanitizeToFragment } from "./sanitize";
@@ -62,6 +62,8 @@ export class MarkdownStream {
     private chunkBlocks = 0;
     private committedCodeCount = 0;
     private readonly codeBlocks: CodeBlockInfo[] = [];
+    /** Code → path of the blocks whose Apply creates a file (markNewFiles). */
+    private readonly newFiles = new Map<string, string>();
     private finished = false;
     private dirty = false;
     private notBefore = 0;
@@ -85,6 +87,12 @@ export class MarkdownStream {
     /** The code block with this index (document order from 0), with its exact code. */
     codeBlock(index: number): CodeBlockInfo | undefined {
         return this.codeBlocks[index];
+    }
+
+    /** Shows "Create file" on the blocks with this code, now and when they are drawn again. */
+    markNewFiles(files: ReadonlyArray<{ code: string; path: string }>): void {
+        for (const f of files) this.newFiles.set(f.code.replace(/\s+$/, ""), f.path);
+        markNewFiles(this.element, (i) => this.codeBlocks[i], this.newFiles);
     }
 
     get codeBlockCount(): number {
@@ -249,6 +257,7 @@ export class MarkdownStream {
         for (const info of ctx.codeBlocks) this.codeBlocks[info.index] = info;
         const fragment = sanitizeToFragment(html);
         decorateCodeBlocks(fragment, (i) => this.codeBlocks[i]);
+        markNewFiles(fragment, (i) => this.codeBlocks[i], this.newFiles);
         return [...fragment.childNodes];
     }
 

@@ -292,6 +292,11 @@ export class ReplyView {
         this.element.classList.remove("r1-streaming");
     }
 
+    /** Marks the answer's blocks whose Apply creates a file ("Create file"). */
+    markNewFiles(files: ReadonlyArray<{ code: string; path: string }>): void {
+        this.answer.markNewFiles(files);
+    }
+
     /** Shows a finished turn at once (history): the answer is rendered in a single pass. */
     restore(snapshot: ReplySnapshot): void {
         this.appendThought(snapshot.reasoning);

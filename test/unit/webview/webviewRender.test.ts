@@ -142,6 +142,30 @@ describe("webview rendering in headless Chromium", { skip: unavailable }, () => 
         assert.equal(await block(0, "copy").locator(".codicon-check").count(), 1);
     });
 
+    test("a block the host marks as a new file offers Create file (its path shown) and still sends apply; a reload keeps it", async () => {
+        const code = "export const price = 1;";
+        const md = `Create \`src/utils/price.ts\`:\n\n\`\`\`ts\n${code}\n\`\`\`\n\nAnd:\n\n\`\`\`ts\nexport const other = 2;\n\`\`\`\n`;
+        await h.postAll(turnMessages("nf", { answer: [md] }, true));
+        await h.post({ type: "newFiles", id: "nf", files: [{ code, path: "src/utils/price.ts" }] });
+        await h.settle();
+        const apply = (i: number) => h.page.locator(`.r1-reply[data-turn-id=nf] .r1-codeblock[data-r1-code="${i}"] button[data-r1-action="apply"]`);
+        assert.equal(await apply(0).getAttribute("aria-label"), "Create file src/utils/price.ts");
+        assert.equal(await apply(0).locator(".codicon-new-file").count(), 1);
+        assert.equal(await h.page.locator(".r1-reply[data-turn-id=nf] .r1-codeblock-file").first().textContent(), "new file src/utils/price.ts");
+        assert.equal(await apply(1).getAttribute("aria-label"), "Apply in Editor", "the other block is unchanged");
+        mkdirSync(join(repoRoot, "test-results"), { recursive: true });
+        await h.page.locator(".r1-reply[data-turn-id=nf] .r1-codeblock").first().screenshot({ path: join(repoRoot, "test-results", "webview-create-file.png") });
+        const before = (await h.posted()).length;
+        await apply(0).click();
+        assert.deepEqual((await h.posted()).slice(before), [{ type: "codeAction", id: "nf", action: "apply", blockIndex: 0, lang: "ts", code }]);
+        // Drawn again (a restored turn): the mark comes with the next newFiles, and applies to the new elements.
+        await h.post(msg.clear());
+        await h.post(msg.restore("nf", { answer: md }));
+        await h.post({ type: "newFiles", id: "nf", files: [{ code, path: "src/utils/price.ts" }] });
+        await h.settle();
+        assert.equal(await apply(0).getAttribute("aria-label"), "Create file src/utils/price.ts");
+    });
+
     test("links never navigate: a click or Enter asks the host to open the (http/https) URL", async () => {
         await h.postAll(turnMessages("links", { answer: ["Read [the guide](https://example.com/guide?a=1&b=2 \"Guide\") or <https://example.org>.\n\nBad: [x](javascript:alert(1)) and [y](command:workbench.action.reloadWindow).\n"] }));
         await h.settle();

@@ -9,10 +9,11 @@ import type { Token, TokenPredictor } from "node-llama-cpp" with { "resolution-m
 import type { NodeLlamaCpp } from "./llamaRuntime";
 
 /**
- * How many tokens one draft holds. One: node-llama-cpp 3.21.1 validates only the first draft token of a batch
- * (`_speculativeEvaluate` compares each later one with `validatedTokens.at(-1)`, an array it never fills), so a
- * longer draft is always refused after its first token and only widens the batch. One draft token per step gives
- * up to two tokens per decoding step, the most this version can give.
+ * How many tokens one draft holds. One: node-llama-cpp 3.21.1 (3.22.1 too) validates only the first draft token
+ * of a batch (`_speculativeEvaluate` compares each later one with `validatedTokens.at(-1)`, an array it never
+ * fills), so a longer draft is always refused after its first token and only widens the batch. One draft token
+ * gives up to two tokens per decoding step, the most this version can give. On CPU a batch of 2 costs ~1.7×
+ * a single token (measured: docs/benchmarks.md), so the gain there is at most ~1.2×; on a GPU nearly 2×.
  */
 export const DRAFT_MAX_TOKENS = 1;
 

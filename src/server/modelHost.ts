@@ -59,11 +59,11 @@ export class ModelHost {
     /** Applies engine settings. A changed context size or thread count reloads the model on its next use. */
     async configure(settings: EngineSettings): Promise<void> {
         const before = this.settings;
-        this.settings = { ...settings, tokenPrediction: settings.tokenPrediction ?? true };
+        this.settings = { ...settings };
         if (this.loaded && (before.contextSize !== settings.contextSize || before.threads !== settings.threads)) {
             this.events.log("info", "Context size or threads changed: the model reloads on its next use.");
             await this.enqueue(() => this.unloadNow());
-        } else if (this.loaded && before.tokenPrediction !== this.settings.tokenPrediction) {
+        } else if (this.loaded && (before.tokenPrediction ?? true) !== (settings.tokenPrediction ?? true)) {
             // The predictor is bound to the sequence: a new sequence (same context, no reload; the KV prefix is lost).
             await this.enqueue(() => this.replaceSequence());
         }

@@ -1,9 +1,10 @@
-// npm run bench:engine [-- --model FILE --rounds N --tokens N --threads N --prefix-tokens N]
+// npm run bench:engine [-- --model FILE --rounds N --tokens N --threads N --prefix-tokens N --prediction-rounds N --prediction-only]
 // Measures what the extension's path costs over raw node-llama-cpp, side by side in one run (alternating, since
 // machines are noisy): the same model, settings, prompt and threads, once in this process through
 // node-llama-cpp directly, once through the model process (dist/server.js) over LSP with the plain client.
-// Then two requests that share a long prefix, to measure KV-cache prefix reuse. Prints a table and, last,
-// one JSON line.
+// Then two requests that share a long prefix, to measure KV-cache prefix reuse. Then token prediction
+// (bench/tokenPrediction.ts: answer and thought tokens/s with r1.tokenPrediction on and off, alternating, on a
+// scripted model at real 1.5B shapes and on the random-weight one). Prints tables and, last, one JSON line.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -12,6 +13,7 @@ import type { ChatHistoryItem } from "node-llama-cpp" with { "resolution-mode": 
 import { ModelProcessClient } from "../src/platform/modelProcessClient";
 import type { ReasonParams, ReasonResult } from "../src/shared/lspProtocol";
 import { ensureFixtureModel } from "../test/fixtures/generate";
+import { predictionBench } from "./tokenPrediction";
 
 interface Sample {
     decodeTokS: number;
@@ -27,7 +29,9 @@ const { values } = parseArgs({
         tokens: { type: "string", default: "96" },
         threads: { type: "string", default: String(Math.min(2, availableParallelism())) },
         "prefix-tokens": { type: "string", default: "4000" },
-        context: { type: "string", default: "8192" }
+        context: { type: "string", default: "8192" },
+        "prediction-rounds": { type: "string", default: "4" },
+        "prediction-only": { type: "boolean", default: false }
     }
 });
 const rounds = Number(values.rounds);
@@ -48,6 +52,11 @@ function peakRssBytes(pid: number | "self"): number {
 }
 
 async function main(): Promise<void> {
+    if (values["prediction-only"]) {
+        console.log(`threads: ${threads}`);
+        console.log(JSON.stringify(await predictionBench(threads, Number(values["prediction-rounds"]), (l) => console.log(l))));
+        return;
+    }
     const modelPath = values.model ? resolve(values.model) : await ensureFixtureModel("random-1.5b-q4_0");
     console.log(`model: ${modelPath}\nthreads: ${threads}, context: ${contextSize}, decode tokens: ${maxTokens}, rounds: ${rounds}\n`);
 
@@ -155,6 +164,7 @@ async function main(): Promise<void> {
     console.log("|---|---|---|---|---|");
     console.log(`| raw node-llama-cpp (this process) | ${rawDecode.toFixed(1)} | ${rawPrompt.toFixed(0)} | ${rawTtft.toFixed(0)} | ${mib(rawPeak)} |`);
     console.log(`| extension (model process over LSP) | ${extDecode.toFixed(1)} | ${extPrompt.toFixed(0)} | ${extTtft.toFixed(0)} | ${mib(extPeak)} |`);
+    const prediction = await predictionBench(threads, Number(values["prediction-rounds"]), (l) => console.log(l));
     console.log(
         JSON.stringify({
             raw_decode_tok_s: round(rawDecode),
@@ -170,7 +180,8 @@ async function main(): Promise<void> {
             prefix_prompt_tokens: firstReq.result.stats.promptTokens,
             prefix_first_ttft_ms: round(firstReq.ttftMs),
             prefix_second_ttft_ms: round(secondReq.ttftMs),
-            prefix_ttft_ratio: round(prefixRatio, 3)
+            prefix_ttft_ratio: round(prefixRatio, 3),
+            ...prediction
         })
     );
 }

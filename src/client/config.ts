@@ -7,7 +7,7 @@ const section = "r1";
 /** Settings whose change needs a new model process (one Llama per process, bound to its GPU backend). */
 const restartSettings = ["gpu"] as const;
 /** Settings sent to the running process with r1/configure. */
-const engineSettingKeys = ["contextSize", "threads", "idleUnloadMinutes"] as const;
+const engineSettingKeys = ["contextSize", "threads", "idleUnloadMinutes", "tokenPrediction"] as const;
 /** The defaults of r1.thinkingBudget, r1.fix.thinkingBudget and r1.explain.thinkingBudget (package.json). */
 const defaultThinkingBudgets: Record<ReasonAction, number> = { chat: 4096, fix: 2048, explain: 1024 };
 
@@ -56,7 +56,8 @@ export class Config {
             gpu: this.cfg.get<GpuMode>("gpu") ?? "auto",
             contextSize: this.cfg.get<number>("contextSize") ?? 8192,
             threads: this.cfg.get<number>("threads") ?? 0,
-            idleUnloadMinutes: this.cfg.get<number>("idleUnloadMinutes") ?? 30
+            idleUnloadMinutes: this.cfg.get<number>("idleUnloadMinutes") ?? 30,
+            tokenPrediction: this.cfg.get<boolean>("tokenPrediction") ?? true
         };
     }
 

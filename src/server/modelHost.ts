@@ -5,6 +5,7 @@ import { availableParallelism, freemem, totalmem } from "node:os";
 import { basename } from "node:path";
 import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp" with { "resolution-mode": "import" };
 import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ProcessResources, type ServerState, type ServerStatus } from "../shared/lspProtocol";
+import { createAnswerPredictor, type AnswerPhasePredictor } from "./answerPredictor";
 import { createForcedThinkWrapper } from "./forcedThinkWrapper";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
@@ -16,6 +17,8 @@ export interface LoadedModel {
     readonly model: LlamaModel;
     readonly context: LlamaContext;
     readonly sequence: LlamaContextSequence;
+    /** The sequence's token predictor (answer phase only); undefined when r1.tokenPrediction is off. */
+    readonly predictor?: AnswerPhasePredictor;
     readonly chatWrapper: ChatWrapper;
     /** True when the wrapper is node-llama-cpp's DeepSeekChatWrapper: thoughts are segmented. */
     readonly reasoning: boolean;
@@ -28,7 +31,7 @@ export interface ModelHostEvents {
     statusChanged(status: ServerStatus): void;
 }
 
-export const defaultEngineSettings: EngineSettings = { gpu: "auto", contextSize: 8192, threads: 0, idleUnloadMinutes: 30 };
+export const defaultEngineSettings: EngineSettings = { gpu: "auto", contextSize: 8192, threads: 0, idleUnloadMinutes: 30, tokenPrediction: true };
 
 /** Threads for inference: the setting, else the cores useful for math that other work leaves idle (threadChoice). */
 export function resolveThreads(requested: number, llama?: Llama, busy?: number): ThreadChoice {
@@ -60,6 +63,9 @@ export class ModelHost {
         if (this.loaded && (before.contextSize !== settings.contextSize || before.threads !== settings.threads)) {
             this.events.log("info", "Context size or threads changed: the model reloads on its next use.");
             await this.enqueue(() => this.unloadNow());
+        } else if (this.loaded && (before.tokenPrediction ?? true) !== (settings.tokenPrediction ?? true)) {
+            // The predictor is bound to the sequence: a new sequence (same context, no reload; the KV prefix is lost).
+            await this.enqueue(() => this.replaceSequence());
         }
         this.armIdleTimer();
     }
@@ -277,7 +283,7 @@ export class ModelHost {
         const loaded: LoadedModel = {
             model,
             context,
-            sequence: context.getSequence(),
+            ...(await this.newSequence(context)),
             chatWrapper,
             reasoning,
             info: { ...checked.info, reasoningTemplate: reasoning },
@@ -291,6 +297,23 @@ export class ModelHost {
                 `chat wrapper ${chatWrapper.wrapperName}${reasoning ? "" : " (no DeepSeek-R1 template: replies have no separate thought)"}.`
         );
         return loaded;
+    }
+
+    /** The one sequence, with the answer-phase token predictor unless r1.tokenPrediction is off. */
+    private async newSequence(context: LlamaContext): Promise<{ sequence: LlamaContextSequence; predictor?: AnswerPhasePredictor }> {
+        if (this.settings.tokenPrediction === false) return { sequence: context.getSequence() };
+        const predictor = createAnswerPredictor(await loadNodeLlamaCpp());
+        return { sequence: context.getSequence({ tokenPredictor: predictor }), predictor };
+    }
+
+    private async replaceSequence(): Promise<void> {
+        const loaded = this.loaded;
+        if (!loaded) return;
+        loaded.sequence.dispose();
+        // Disposing the sequence disposes its predictor too.
+        const fresh = await this.newSequence(loaded.context);
+        this.loaded = { ...loaded, sequence: fresh.sequence, predictor: fresh.predictor };
+        this.events.log("info", `Token prediction ${this.settings.tokenPrediction === false ? "off" : "on"}.`);
     }
 
     private loadError(name: string, error: unknown, mark: number): ModelError {

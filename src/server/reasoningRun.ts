@@ -48,7 +48,7 @@ export interface RunOptions {
 
 export async function runReasoning(loaded: LoadedModel, params: ReasonParams, options: RunOptions): Promise<ReasonResult> {
     const lib = await loadNodeLlamaCpp();
-    const { model, sequence, chatWrapper, reasoning } = loaded;
+    const { model, sequence, chatWrapper, reasoning, predictor } = loaded;
     const started = performance.now();
     const sampling = params.sampling;
     const contextSize = sequence.contextSize;
@@ -113,6 +113,10 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
         }
     };
 
+    // Token prediction drafts in the answer only: from the start for a model without the R1 template (all of its
+    // reply is answer), else once the thought ends (by the model or by the thinking budget).
+    if (predictor) predictor.active = !reasoning;
+    const predictionsBefore = sequence.tokenPredictions;
     const chat = new lib.LlamaChat({ contextSequence: sequence, chatWrapper, autoDisposeSequence: false });
     let response: Awaited<ReturnType<typeof chat.generateResponse>>;
     try {
@@ -137,6 +141,7 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
                         stats.thoughtMs = Math.round(performance.now() - started);
                         const byBudget = budget !== undefined && stats.thoughtTokens >= budget;
                         reply.endThought(byBudget);
+                        if (predictor) predictor.active = true;
                         if (byBudget) notice({ kind: "budgetHit", budget });
                         batcher.touch();
                     }
@@ -150,6 +155,12 @@ export async function runReasoning(loaded: LoadedModel, params: ReasonParams, op
     } finally {
         options.signal.removeEventListener("abort", onUserAbort);
         chat.dispose({ disposeSequence: false });
+        if (predictor) predictor.active = false;
+    }
+    if (predictor) {
+        const after = sequence.tokenPredictions;
+        stats.draftAcceptedTokens = after.validated - predictionsBefore.validated;
+        stats.draftTokens = stats.draftAcceptedTokens + after.refuted - predictionsBefore.refuted;
     }
 
     let stopReason: StopReason;

@@ -19,6 +19,11 @@ export interface EngineSettings {
     threads: number;
     /** Minutes without a request after which the model is unloaded; 0 = never. */
     idleUnloadMinutes: number;
+    /**
+     * Input-lookup token prediction in the answer phase (r1.tokenPrediction); absent = on. Off: the sequence has
+     * no token predictor at all (plain decoding).
+     */
+    tokenPrediction?: boolean;
 }
 
 export interface SamplingOptions {
@@ -76,6 +81,10 @@ export interface ReasonStats {
     ttftMs?: number;
     elapsedMs: number;
     thoughtMs?: number;
+    /** Draft tokens the model checked (token prediction; local engine only): accepted + refused. */
+    draftTokens?: number;
+    /** Draft tokens the model accepted: each one a token generated without a decoding step of its own. */
+    draftAcceptedTokens?: number;
 }
 
 export type ReasonNotice =

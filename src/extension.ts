@@ -11,6 +11,7 @@ import { registerUseRemoteEngine } from "./features/engines/addRemoteEngine";
 import { EngineStore } from "./features/engines/engineStore";
 import { registerEngineStatus } from "./features/engines/engineStatus";
 import { registerCodeActions } from "./features/fix/codeActions";
+import { registerLanguageModel, type R1LanguageModelProvider } from "./features/languageModel/r1LanguageModelProvider";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
 import { registerManageModels } from "./features/models/manageModels";
@@ -35,6 +36,8 @@ export interface R1ExtensionApi {
     readonly engines: EngineStore;
     /** For tests: the "R1 Reasoner" output channel's logger. */
     readonly log: Log;
+    /** For tests: R1 as a vscode.lm language model provider (its last response's record). */
+    readonly languageModels: R1LanguageModelProvider | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -49,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const services: Services = { context, log, config, modelProcess, models, engines, display, proposals };
     context.subscriptions.push(log, modelProcess, statusBar, models, engines, display, proposals);
     let chat: ChatController | undefined;
+    let languageModels: R1LanguageModelProvider | undefined;
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
@@ -63,7 +67,12 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
             chat = registration.controller;
             return registration;
         }],
-        ["code actions", registerCodeActions]
+        ["code actions", registerCodeActions],
+        ["language model provider", (s) => {
+            const registration = registerLanguageModel(s);
+            languageModels = registration.provider;
+            return registration;
+        }]
     ];
     for (const [name, register] of features) {
         try {
@@ -89,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
         })
     );
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; } };
+    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; }, get languageModels() { return languageModels; } };
 }
 
 /** A GPU change needs a new process (one Llama per process); other engine settings go to the running one. */

@@ -305,6 +305,6 @@ export interface CountTokensParams {
 }
 
 export interface CountTokensResult {
-    /** Tokens of `text` as the model tokenizes plain text (special-token text such as `<think>` counted as text). */
+    /** Tokens of `text` as the model's tokenizer splits input text (node-llama-cpp's `tokenize(text)`, as for a prompt's text). */
     tokens: number;
 }

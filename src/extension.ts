@@ -12,6 +12,8 @@ import { EngineStore } from "./features/engines/engineStore";
 import { registerEngineStatus } from "./features/engines/engineStatus";
 import { registerCodeActions } from "./features/fix/codeActions";
 import { registerCudaSupport } from "./features/cuda/cudaSupport";
+import { registerLanguageModel, type R1LanguageModelProvider } from "./features/languageModel/r1LanguageModelProvider";
+import { registerParticipant, type R1Participant } from "./features/participant/r1Participant";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
 import { registerManageModels } from "./features/models/manageModels";
@@ -36,6 +38,10 @@ export interface R1ExtensionApi {
     readonly engines: EngineStore;
     /** For tests: the "R1 Reasoner" output channel's logger. */
     readonly log: Log;
+    /** For tests: R1 as a vscode.lm language model provider (its last response's record). */
+    readonly languageModels: R1LanguageModelProvider | undefined;
+    /** For tests: the @r1 chat participant (its request handler, the buttons' actions). */
+    readonly participant: R1Participant | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
@@ -50,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
     const services: Services = { context, log, config, modelProcess, models, engines, display, proposals };
     context.subscriptions.push(log, modelProcess, statusBar, models, engines, display, proposals);
     let chat: ChatController | undefined;
+    let languageModels: R1LanguageModelProvider | undefined;
+    let participant: R1Participant | undefined;
 
     const features: Array<[string, (s: Services) => vscode.Disposable]> = [
         ["model process commands", registerModelProcessCommands],
@@ -65,7 +73,17 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
             return registration;
         }],
         ["code actions", registerCodeActions],
-        ["cuda support", registerCudaSupport]
+        ["cuda support", registerCudaSupport],
+        ["language model provider", (s) => {
+            const registration = registerLanguageModel(s);
+            languageModels = registration.provider;
+            return registration;
+        }],
+        ["chat participant", (s) => {
+            const registration = registerParticipant(s);
+            participant = registration.participant;
+            return registration;
+        }]
     ];
     for (const [name, register] of features) {
         try {
@@ -91,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
         })
     );
     log.info(`R1 Reasoner ${context.extension.packageJSON.version as string} activated.`);
-    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; } };
+    return { modelProcess: mp, display, statusBar, engines, log, get chat() { return chat; }, get languageModels() { return languageModels; }, get participant() { return participant; } };
 }
 
 /** A GPU change needs a new process (one Llama per process); other engine settings go to the running one. */

@@ -28,6 +28,7 @@ import {
 } from "vscode-languageclient/node";
 import {
     checkModelFileRequest,
+    countTokensRequest,
     listRemoteModelsRequest,
     configureRequest,
     loadModelRequest,
@@ -39,7 +40,7 @@ import {
     unloadModelRequest,
     type ReasonRequestParams
 } from "../shared/lspMessages";
-import type { CheckModelFileResult, EngineSettings, ListRemoteModelsParams, ListRemoteModelsResult, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
+import type { CheckModelFileResult, CountTokensParams, EngineSettings, ListRemoteModelsParams, ListRemoteModelsResult, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
 
 const crashWindowMs = 3 * 60_000;
@@ -292,6 +293,12 @@ export class ModelProcess implements vscode.Disposable {
     async listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
         const client = await this.ensureStarted();
         return this.call(() => client.sendRequest(listRemoteModelsRequest, params));
+    }
+
+    /** The tokens of `text` by the model's own tokenizer (only the vocabulary is read when that model is not loaded). */
+    async countTokens(params: CountTokensParams): Promise<number> {
+        const client = await this.ensureStarted();
+        return (await this.call(() => client.sendRequest(countTokensRequest, params))).tokens;
     }
 
     async unloadModel(): Promise<void> {

@@ -18,6 +18,7 @@ import {
 import {
     checkModelFileRequest,
     listRemoteModelsRequest,
+    countTokensRequest,
     configureRequest,
     loadModelRequest,
     machineInfoRequest,
@@ -29,6 +30,8 @@ import {
 } from "../shared/lspMessages";
 import type {
     CheckModelFileResult,
+    CountTokensParams,
+    CountTokensResult,
     EngineSettings,
     ListRemoteModelsParams,
     ListRemoteModelsResult,
@@ -116,6 +119,11 @@ export class ModelProcessClient {
     /** The models of an OpenAI-compatible server (GET {baseUrl}/models), through the model process. */
     listRemoteModels(params: ListRemoteModelsParams): Promise<ListRemoteModelsResult> {
         return this.connection.sendRequest(listRemoteModelsRequest, params);
+    }
+
+    /** The tokens of a text by the model's own tokenizer. */
+    countTokens(params: CountTokensParams): Promise<CountTokensResult> {
+        return this.connection.sendRequest(countTokensRequest, params);
     }
 
     unloadModel(): Promise<ServerStatus> {

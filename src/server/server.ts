@@ -4,6 +4,7 @@
 import { createConnection, ProposedFeatures, ResponseError, type InitializeResult } from "vscode-languageserver/node";
 import {
     checkModelFileRequest,
+    countTokensRequest,
     listRemoteModelsRequest,
     configureRequest,
     loadModelRequest,
@@ -21,6 +22,7 @@ import { ModelError } from "./modelErrors";
 import { checkModelFileResult } from "./modelFile";
 import { ModelHost } from "./modelHost";
 import { SecretRedactor } from "./secretRedactor";
+import { TokenCounter } from "./tokenCounter";
 
 const connection = createConnection(ProposedFeatures.all);
 /** API keys of remote engines never reach a log line or an error message. */
@@ -44,6 +46,7 @@ process.on("unhandledRejection", (reason) => log("error", `Unhandled rejection i
 
 const localEngine = new LocalEngine(host);
 const remoteEngine = new RemoteEngine(log, redactor);
+const tokenCounter = new TokenCounter(host);
 
 function toResponseError(error: unknown): ResponseError<void> {
     if (error instanceof ResponseError) return new ResponseError(error.code, redactor.redact(error.message));
@@ -125,7 +128,11 @@ connection.onRequest(listRemoteModelsRequest, (params, token) =>
     })
 );
 
+// The model's own tokenizer (VS Code's provideTokenCount); beside the queue, like checkModelFile.
+connection.onRequest(countTokensRequest, (params) => guarded(() => tokenCounter.count(params)));
+
 connection.onShutdown(async () => {
+    await tokenCounter.dispose();
     await host.dispose();
 });
 

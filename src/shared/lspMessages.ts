@@ -12,6 +12,8 @@ import { NotificationType, ProgressType, RequestType, RequestType0, type Progres
 import type {
     CheckModelFileParams,
     CheckModelFileResult,
+    CountTokensParams,
+    CountTokensResult,
     EngineSettings,
     ListRemoteModelsParams,
     ListRemoteModelsResult,
@@ -57,6 +59,9 @@ export const reasonRequest = new RequestType<ReasonRequestParams, ReasonResult, 
 
 /** client → server: the models an OpenAI-compatible engine serves (GET {baseUrl}/models, asked by the model process). */
 export const listRemoteModelsRequest = new RequestType<ListRemoteModelsParams, ListRemoteModelsResult, void>("r1/listRemoteModels");
+
+/** client → server: the tokens of a text by the model's own tokenizer (loads only its vocabulary when it is not loaded). */
+export const countTokensRequest = new RequestType<CountTokensParams, CountTokensResult, void>("r1/countTokens");
 
 // ---- server → client ----------------------------------------------------------------------------
 

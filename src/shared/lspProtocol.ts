@@ -313,3 +313,18 @@ export interface ListRemoteModelsResult {
     /** The server has no /models route (HTTP 404): the user types the model name. */
     routeMissing?: boolean;
 }
+
+// ---- token counts -------------------------------------------------------------------------------
+// Issue 12: VS Code's language model API asks a provider for token counts (provideTokenCount). The model
+// process answers with the model's own tokenizer (r1/countTokens, declared in lspMessages.ts).
+
+export interface CountTokensParams {
+    /** The GGUF whose tokenizer counts; omitted: the loaded model. Only its vocabulary is read when it is not loaded. */
+    modelPath?: string;
+    text: string;
+}
+
+export interface CountTokensResult {
+    /** Tokens of `text` as the model's tokenizer splits input text (node-llama-cpp's `tokenize(text)`, as for a prompt's text). */
+    tokens: number;
+}

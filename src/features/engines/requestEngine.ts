@@ -23,7 +23,11 @@ const asking = new Map<string, Promise<boolean>>();
 
 /** Which engine answers the next request; asks for consent the first time code goes to an endpoint. */
 export async function requestEngine(services: Services): Promise<RequestEngine> {
-    const endpoint = services.engines.active();
+    return engineFor(services, services.engines.active());
+}
+
+/** The engine for `endpoint` (a saved one, active or not; undefined: the local model), with the same consent and trust rules. */
+export async function engineFor(services: Services, endpoint: RemoteEndpoint | undefined): Promise<RequestEngine> {
     if (!endpoint) return { kind: "local" };
     const blocked = remoteBlockedReason(vscode.workspace.isTrusted);
     if (blocked) return { kind: "refused", message: blocked, endpoint };

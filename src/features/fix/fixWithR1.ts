@@ -55,7 +55,8 @@ export class FixWithR1 implements vscode.Disposable {
 
     constructor(
         private readonly services: Services,
-        private readonly requests: ReasoningRequests,
+        /** The model's answer: a real request, or (the @r1 chat participant's Apply) the answer it already has. */
+        private readonly requests: Pick<ReasoningRequests, "run">,
         private readonly review: ProposalReview
     ) {}
 

@@ -109,7 +109,8 @@ export class R1LanguageModelProvider implements vscode.LanguageModelChatProvider
                 token
             );
         } catch (error) {
-            this.lastResponse = { modelId: model.id, stopReason: "failed", sentText: sent, thoughtChars: 0 };
+            // Cancelled by the caller: the request may end by an exception of the transport rather than a result.
+            this.lastResponse = { modelId: model.id, stopReason: token.isCancellationRequested ? "abort" : "failed", sentText: sent, thoughtChars: 0 };
             if (token.isCancellationRequested) return;
             const message = errorMessage(error);
             log.error(`Language model request to ${model.name} failed: ${message}`);

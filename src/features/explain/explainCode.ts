@@ -2,6 +2,7 @@
 // and the explanation stream into the reasoning view, with the code's file and range linked; a progress
 // notification can cancel it.
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import { planExplain } from "../../core/fix/codePrompts";
 import { enclosingFunctionRange, findEnclosingDefinition } from "../../core/edit/codeStructure";
 import type { ReasoningRequests } from "../reasoning/reasoningRequest";
@@ -68,7 +69,7 @@ export class ExplainCode {
     }
 
     private nothing(message: string): ExplainOutcome {
-        void vscode.window.showInformationMessage(`R1: ${message}`);
+        void vscode.window.showInformationMessage(`R1: ${noticeText(message)}`);
         return { status: "nothing", message };
     }
 }

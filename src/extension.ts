@@ -11,6 +11,7 @@ import { registerUseRemoteEngine } from "./features/engines/addRemoteEngine";
 import { EngineStore } from "./features/engines/engineStore";
 import { registerEngineStatus } from "./features/engines/engineStatus";
 import { registerCodeActions } from "./features/fix/codeActions";
+import { registerSettingsWarnings } from "./features/settingsWarnings";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
 import { registerManageModels } from "./features/models/manageModels";
@@ -63,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
             chat = registration.controller;
             return registration;
         }],
-        ["code actions", registerCodeActions]
+        ["code actions", registerCodeActions],
+        ["settings warnings", registerSettingsWarnings]
     ];
     for (const [name, register] of features) {
         try {

@@ -17,7 +17,7 @@ import { writeScriptedModel } from "../../fixtures/scriptedModel";
 import { extensionId, r1, setR1, waitFor } from "./helpers";
 
 interface R1Api {
-    modelProcess: { reason(params: ReasonParams, onProgress?: unknown, token?: vscode.CancellationToken): Promise<ReasonResult>; status: ServerStatus | undefined };
+    modelProcess: { reason(params: ReasonParams, onProgress: () => void): Promise<ReasonResult>; status: ServerStatus | undefined };
     statusBar: { shown: { text: string; tooltip: string } };
 }
 
@@ -32,8 +32,8 @@ describe("Hostile: malformed models, bad settings and huge selections in the rea
     const restores: Array<() => void> = [];
 
     const ask = (): Promise<ReasonResult> => api.modelProcess.reason({
-        action: "chat", turns: [{ role: "user", text: "hello" }], sampling: { temperature: 0.6, topP: 0.95, thoughtBudget: 0, maxTokens: 256 }
-    });
+        action: "chat", modelPath: good, turns: [{ role: "user", text: "hello" }], sampling: { temperature: 0.6, topP: 0.95, thoughtBudget: 0, maxTokens: 256 }
+    }, () => undefined);
 
     before(async function () {
         this.timeout(150_000);
@@ -131,7 +131,7 @@ describe("Hostile: malformed models, bad settings and huge selections in the rea
         await setR1("contextSize", 4096);
         const line = "    total = total + prices[i] * quantities[i]; // generated";
         const text = Array.from({ length: Math.ceil(5_000_000 / (line.length + 1)) }, () => line).join("\n") + "\n";
-        const uri = vscode.Uri.file(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, "src", "huge.ts"));
+        const uri = vscode.Uri.file(join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, "src", "huge.txt"));
         writeFileSync(uri.fsPath, text);
         try {
             const doc = await vscode.workspace.openTextDocument(uri);

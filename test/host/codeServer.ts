@@ -2,7 +2,7 @@
 // Everything it writes goes to one per-run temp dir: user data, extensions, HOME, XDG_*, TMPDIR. It runs detached in
 // its own process group under a small shell watchdog, so stop(), the exit of this process, or even this process
 // being killed outright takes the whole group (server, extension host, language server, helpers) down with it.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -316,11 +316,21 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
     throw new Error(`code-server at ${url} did not answer /healthz within ${timeoutMs} ms (${last})`);
 }
 
-/** strace, where this machine has it (the privacy test records connection attempts with it); undefined otherwise. */
+let straceChecked: string | null | undefined;
+
+/**
+ * strace, where this machine has it and may use it (a container without ptrace refuses it): the privacy test
+ * records connection attempts with it. undefined otherwise; checked once, by tracing `true`.
+ */
 export function straceBinary(): string | undefined {
+    if (straceChecked !== undefined) return straceChecked ?? undefined;
+    straceChecked = null;
     for (const dir of (process.env.PATH ?? "").split(":").concat("/usr/bin")) {
         const p = join(dir, "strace");
-        if (dir && existsSync(p)) return p;
+        if (!dir || !existsSync(p)) continue;
+        const probe = spawnSync(p, ["-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", "/dev/null", "true"], { stdio: "ignore", timeout: 10_000 });
+        if (probe.status === 0) straceChecked = p;
+        break;
     }
-    return undefined;
+    return straceChecked ?? undefined;
 }

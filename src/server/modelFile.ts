@@ -55,9 +55,9 @@ export async function checkModelFileResult(path: string): Promise<CheckModelFile
     }
 }
 
-/** The fewest bytes one metadata key/value takes (key length, a 1-byte key, type, a 1-byte value). */
-const minKeyBytes = 8 + 1 + 4 + 1;
-/** The fewest bytes one tensor's info takes (name length, dimension count, type, offset). */
+/** The fewest bytes one metadata key/value takes (key length, type, a 1-byte value; even an empty key). */
+const minKeyBytes = 8 + 4 + 1;
+/** The fewest bytes one tensor's info takes (name length, dimension count, type, offset; even an empty name). */
 const minTensorInfoBytes = 8 + 4 + 4 + 8;
 
 /** Checks `path` as a model llama.cpp can load. Throws ModelFileError with a message a user can act on. */

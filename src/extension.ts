@@ -14,6 +14,7 @@ import { registerCodeActions } from "./features/fix/codeActions";
 import { registerCudaSupport } from "./features/cuda/cudaSupport";
 import { registerLanguageModel, type R1LanguageModelProvider } from "./features/languageModel/r1LanguageModelProvider";
 import { registerParticipant, type R1Participant } from "./features/participant/r1Participant";
+import { registerSettingsWarnings } from "./features/settingsWarnings";
 import { registerGettingStarted } from "./features/models/gettingStarted";
 import { registerHuggingFaceToken } from "./features/models/huggingFaceToken";
 import { registerManageModels } from "./features/models/manageModels";
@@ -83,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
             const registration = registerParticipant(s);
             participant = registration.participant;
             return registration;
-        }]
+        }],
+        ["settings warnings", registerSettingsWarnings]
     ];
     for (const [name, register] of features) {
         try {

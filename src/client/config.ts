@@ -1,5 +1,6 @@
 // Typed access to the r1.* settings, and which of them need the model process restarted.
 import * as vscode from "vscode";
+import { type NumberSettingKey, numberRules, readNumberSetting } from "../core/settings/numberSettings";
 import type { EngineSettings, GpuMode, ReasonAction, SamplingOptions } from "../shared/lspProtocol";
 
 const section = "r1";
@@ -8,12 +9,24 @@ const section = "r1";
 const restartSettings = ["gpu"] as const;
 /** Settings sent to the running process with r1/configure. */
 const engineSettingKeys = ["contextSize", "threads", "idleUnloadMinutes", "tokenPrediction"] as const;
-/** The defaults of r1.thinkingBudget, r1.fix.thinkingBudget and r1.explain.thinkingBudget (package.json). */
-const defaultThinkingBudgets: Record<ReasonAction, number> = { chat: 4096, fix: 2048, explain: 1024 };
+const gpuModes: readonly GpuMode[] = ["auto", "metal", "cuda", "vulkan", "cpu"];
 
 export class Config {
     private get cfg(): vscode.WorkspaceConfiguration {
         return vscode.workspace.getConfiguration(section);
+    }
+
+    /** A numeric setting, or its default when settings.json holds a wrong type or an out-of-range value. */
+    private num(key: NumberSettingKey): number {
+        return readNumberSetting(key, this.cfg.get<unknown>(key)).value;
+    }
+
+    /** What is wrong with the settings as stored, one sentence each (settingsWarnings shows them). */
+    problems(): string[] {
+        const problems = (Object.keys(numberRules) as NumberSettingKey[]).flatMap((key) => readNumberSetting(key, this.cfg.get<unknown>(key)).problem ?? []);
+        const gpu = this.cfg.get<unknown>("gpu");
+        if (gpu !== undefined && !gpuModes.includes(gpu as GpuMode)) problems.push(`r1.gpu is ${JSON.stringify(gpu)?.slice(0, 40)}, not one of ${gpuModes.join(", ")}: using auto.`);
+        return problems;
     }
 
     get modelPath(): string {
@@ -47,17 +60,16 @@ export class Config {
 
     /** r1.remote.firstByteTimeoutSeconds in ms: how long a remote engine may take to send its first byte. */
     get remoteFirstByteTimeoutMs(): number {
-        const s = this.cfg.get<number>("remote.firstByteTimeoutSeconds") ?? 60;
-        return Math.max(1, Number.isFinite(s) ? s : 60) * 1000;
+        return this.num("remote.firstByteTimeoutSeconds") * 1000;
     }
 
     engine(): EngineSettings {
         return {
-            gpu: this.cfg.get<GpuMode>("gpu") ?? "auto",
-            contextSize: this.cfg.get<number>("contextSize") ?? 8192,
-            threads: this.cfg.get<number>("threads") ?? 0,
-            idleUnloadMinutes: this.cfg.get<number>("idleUnloadMinutes") ?? 30,
-            tokenPrediction: this.cfg.get<boolean>("tokenPrediction") ?? true
+            gpu: gpuModes.find((m) => m === this.cfg.get<unknown>("gpu")) ?? "auto",
+            contextSize: this.num("contextSize"),
+            threads: this.num("threads"),
+            idleUnloadMinutes: this.num("idleUnloadMinutes"),
+            tokenPrediction: this.cfg.get<unknown>("tokenPrediction") !== false
         };
     }
 
@@ -67,23 +79,20 @@ export class Config {
      */
     sampling(action: ReasonAction): SamplingOptions {
         return {
-            temperature: this.cfg.get<number>("temperature") ?? 0.6,
-            topP: this.cfg.get<number>("topP") ?? 0.95,
+            temperature: this.num("temperature"),
+            topP: this.num("topP"),
             thoughtBudget: this.thinkingBudget(action),
-            maxTokens: this.cfg.get<number>("maxTokens") ?? 16384
+            maxTokens: this.num("maxTokens")
         };
     }
 
     thinkingBudget(action: ReasonAction): number {
-        const key = action === "chat" ? "thinkingBudget" : `${action}.thinkingBudget`;
-        const value = this.cfg.get<number>(key) ?? defaultThinkingBudgets[action];
-        return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+        return this.num(action === "chat" ? "thinkingBudget" : `${action}.thinkingBudget`);
     }
 
     /** r1.fix.verificationTimeout in ms: how long a verified fix waits for the language's diagnostics. */
     get fixVerificationTimeoutMs(): number {
-        const s = this.cfg.get<number>("fix.verificationTimeout") ?? 15;
-        return Math.max(1, s) * 1000;
+        return this.num("fix.verificationTimeout") * 1000;
     }
 
     static needsRestart(e: vscode.ConfigurationChangeEvent): boolean {

@@ -42,6 +42,7 @@ import {
 } from "../shared/lspMessages";
 import type { CheckModelFileResult, CountTokensParams, EngineSettings, ListRemoteModelsParams, ListRemoteModelsResult, LoadModelResult, MachineReport, ReasonParams, ReasonProgress, ReasonResult, ServerStatus } from "../shared/lspProtocol";
 import type { Log } from "./log";
+import { noticeText } from "../core/answer/untrustedText";
 
 const crashWindowMs = 3 * 60_000;
 /** Crashes within `crashWindowMs` that are restarted automatically; the next one leaves the process stopped. */
@@ -205,7 +206,7 @@ export class ModelProcess implements vscode.Disposable {
         this.crashes = this.crashes.filter((t) => now - t < crashWindowMs);
         this.crashes.push(now);
         const restart = this.crashes.length <= autoRestartLimit;
-        const reason = describeExit(exit);
+        const reason = noticeText(describeExit(exit));
         this.log.error(`The model process stopped unexpectedly: ${reason}`);
         this.crashEmitter.fire({ exit, restarted: restart });
         this.setStatus({ state: "error", error: `Model process crashed: ${reason}`, activeRequests: 0, rssBytes: 0, pid: 0 });

@@ -1,6 +1,7 @@
 // Turns a failed model request into a message the user can act on (a button that fixes it), and a log line.
 import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient/node";
+import { noticeText } from "../core/answer/untrustedText";
 import { ErrorCodes } from "../shared/lspProtocol";
 import type { Log } from "./log";
 import { ModelProcessGoneError } from "./modelProcess";
@@ -19,7 +20,8 @@ export function reportRequestError(error: unknown, log: Log): string {
     if (code === ErrorCodes.noModel || code === ErrorCodes.modelFileMissing || code === ErrorCodes.notGguf || code === ErrorCodes.loadFailed) actions.push("Select Model");
     if (error instanceof ModelProcessGoneError) actions.push("Restart Model Process");
     actions.push("Show Logs");
-    void vscode.window.showErrorMessage(`R1: ${message}`, ...actions).then((choice) => {
+    // The message may quote llama.cpp, a remote server or a model file: no link in it may become a command link.
+    void vscode.window.showErrorMessage(`R1: ${noticeText(message)}`, ...actions).then((choice) => {
         if (choice === "Select Model") void vscode.commands.executeCommand("r1.selectModel");
         else if (choice === "Restart Model Process") void vscode.commands.executeCommand("r1.restartModelProcess");
         else if (choice === "Show Logs") log.show();

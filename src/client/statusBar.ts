@@ -2,6 +2,7 @@
 // engine active, which engine and model answer ("R1 · deepseek-reasoner @ api.deepseek.com").
 // Clicking it opens "R1: Select Model". Until the first request starts the model process, it says "idle".
 import { basename } from "node:path";
+import { escapeIcons } from "../core/answer/untrustedText";
 import * as vscode from "vscode";
 import { formatBytes } from "../core/models/byteSize";
 import { remoteStatusText, remoteTooltipLines, type RemoteEngineState } from "../core/engines/remoteEngineText";
@@ -27,7 +28,8 @@ export class StatusBar implements vscode.Disposable {
             return;
         }
         const configuredName = configuredModel ? basename(configuredModel).replace(/\.gguf$/i, "") : "";
-        const name = status?.model?.name ?? configuredName;
+        // The name is the model file's own (general.name) or its file name: untrusted, shown as text.
+        const name = escapeIcons(status?.model?.name ?? configuredName);
         this.item.backgroundColor = undefined;
         switch (status?.state) {
             case "loading":
@@ -81,8 +83,11 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
     md.appendMarkdown("**R1 Reasoner**\n\n");
     if (status?.model && status.engine) {
         const e = status.engine;
-        md.appendMarkdown(`Model: ${status.model.name}${status.model.reasoningTemplate ? "" : " (no R1 template)"}\n\n`);
-        md.appendMarkdown(`Backend: ${e.backend}${e.gpuName ? ` (${e.gpuName})` : ""} · GPU layers ${e.gpuLayers}/${e.totalLayers}\n\n`);
+        // The model's name, the GPU's name and errors come from the model file, the driver and llama.cpp: text, never markdown.
+        md.appendText(`Model: ${status.model.name}${status.model.reasoningTemplate ? "" : " (no R1 template)"}`);
+        md.appendMarkdown("\n\n");
+        md.appendText(`Backend: ${e.backend}${e.gpuName ? ` (${e.gpuName})` : ""} · GPU layers ${e.gpuLayers}/${e.totalLayers}`);
+        md.appendMarkdown("\n\n");
         md.appendMarkdown(`Context: ${e.contextSize} tokens · Threads: ${e.threads} · Loaded in ${(e.loadMs / 1000).toFixed(1)} s\n\n`);
         if (e.threadsReason) {
             md.appendText(`Threads: ${e.threadsReason}.`);
@@ -94,11 +99,15 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
             md.appendMarkdown("\n\n");
         }
     } else if (configuredModel) {
-        md.appendMarkdown(`Model: ${configuredModel} (loads on first use)\n\n`);
+        md.appendText(`Model: ${configuredModel} (loads on first use)`);
+        md.appendMarkdown("\n\n");
     } else {
         md.appendMarkdown("No model selected.\n\n");
     }
-    if (status?.error) md.appendMarkdown(`Error: ${status.error}\n\n`);
+    if (status?.error) {
+        md.appendText(`Error: ${status.error}`);
+        md.appendMarkdown("\n\n");
+    }
     if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${formatBytes(status.rssBytes)} (pid ${status.pid})\n\n`);
     if (!status) md.appendMarkdown("The model process starts on first use.\n\n");
     md.appendMarkdown("Click to select a model.");

@@ -55,6 +55,11 @@ export async function checkModelFileResult(path: string): Promise<CheckModelFile
     }
 }
 
+/** The fewest bytes one metadata key/value takes (key length, type, a 1-byte value; even an empty key). */
+const minKeyBytes = 8 + 4 + 1;
+/** The fewest bytes one tensor's info takes (name length, dimension count, type, offset; even an empty name). */
+const minTensorInfoBytes = 8 + 4 + 4 + 8;
+
 /** Checks `path` as a model llama.cpp can load. Throws ModelFileError with a message a user can act on. */
 export async function checkModelFile(path: string): Promise<CheckedModelFile> {
     const name = basename(path);
@@ -68,6 +73,15 @@ export async function checkModelFile(path: string): Promise<CheckedModelFile> {
     if (version < 2 || version > 3) {
         throw new ModelFileError("unsupportedVersion",
             `${name} is GGUF version ${version}; only versions 2 and 3 are supported. ${version < 2 ? "Download a newer conversion of the model." : "Update the extension."}`);
+    }
+
+    // Counts no file of this size can hold (a damaged or hostile header): readGgufFileInfo would read past the end as
+    // zeros, tensor after tensor, for as long as the count says (2^48 tensors: forever, with memory growing).
+    const tensorCount = head.readBigUInt64LE(8);
+    const keyCount = head.readBigUInt64LE(16);
+    if (BigInt(24) + keyCount * BigInt(minKeyBytes) + tensorCount * BigInt(minTensorInfoBytes) > BigInt(size)) {
+        throw new ModelFileError("damaged",
+            `${name} is a damaged GGUF file: its header claims ${tensorCount} tensors and ${keyCount} metadata keys, more than its ${size} bytes can hold. Download it again. ${pickAnother}`);
     }
 
     const lib = await loadNodeLlamaCpp();

@@ -246,6 +246,9 @@ export class ModelHost {
         }
         if (!model) throw this.loadError(checked.info.name, lastFailure, mark);
         const warnings: string[] = [];
+        if (checked.info.trainContextSize > 0 && requestedContext > checked.info.trainContextSize) {
+            warnings.push(`r1.contextSize asks for ${requestedContext} tokens, but ${checked.info.name} was trained for ${checked.info.trainContextSize}: the context is ${checked.info.trainContextSize} tokens.`);
+        }
         const totalLayers = model.fileInsights.totalLayers;
         if (attempts.length > 1 && model.gpuLayers === 0) warnings.push(`${checked.info.name} runs on the CPU: it did not fit in GPU memory, so replies are slower.`);
         else if (attempts.length > 1 && model.gpuLayers < totalLayers) warnings.push(`Only ${model.gpuLayers} of ${totalLayers} layers fit in GPU memory; the rest run on the CPU.`);

@@ -3,12 +3,17 @@
 // its own process group under a small shell watchdog, so stop(), the exit of this process, or even this process
 // being killed outright takes the whole group (server, extension host, language server, helpers) down with it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { codeServerEntry, hostUnavailableReason, node24Bin, node24Home } from "./hostPaths";
 
 export interface CodeServerOptions {
+    /**
+     * Record every connect() of code-server and everything it starts (extension host, model process) into this file
+     * with `strace -f -e trace=connect` (see connectRecorder). Unset, or strace missing: not recorded.
+     */
+    readonly connectLog?: string;
     /** Folder the workbench opens by default (`/?folder=` picks another). */
     readonly folder?: string;
     /** Port on 127.0.0.1; 0 or absent: a free one. */
@@ -220,7 +225,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         options.onOutput?.(`${r.stdout}${r.stderr}`.trim());
     }
 
-    const child = spawn("/bin/sh", ["-c", watchdogScript, "r1-code-server", node24Bin, ...args], {
+    const tracer = options.connectLog && straceBinary() ? [straceBinary()!, "-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", options.connectLog] : [];
+    const child = spawn("/bin/sh", ["-c", watchdogScript, "r1-code-server", ...tracer, node24Bin, ...args], {
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
         env,
@@ -318,4 +324,23 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`code-server at ${url} did not answer /healthz within ${timeoutMs} ms (${last})`);
+}
+
+let straceChecked: string | null | undefined;
+
+/**
+ * strace, where this machine has it and may use it (a container without ptrace refuses it): the privacy test
+ * records connection attempts with it. undefined otherwise; checked once, by tracing `true`.
+ */
+export function straceBinary(): string | undefined {
+    if (straceChecked !== undefined) return straceChecked ?? undefined;
+    straceChecked = null;
+    for (const dir of (process.env.PATH ?? "").split(":").concat("/usr/bin")) {
+        const p = join(dir, "strace");
+        if (!dir || !existsSync(p)) continue;
+        const probe = spawnSync(p, ["-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", "/dev/null", "true"], { stdio: "ignore", timeout: 10_000 });
+        if (probe.status === 0) straceChecked = p;
+        break;
+    }
+    return straceChecked ?? undefined;
 }

@@ -7,19 +7,17 @@
 // by a remote engine (the replay server on 127.0.0.1: remote-chat-thinking.png, remote-chat-answered.png).
 // Skips (one line) when code-server or Chromium is not installed: `npm run setup:host` installs the host.
 import * as assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import type { Page } from "playwright-core";
-import { startCodeServer } from "./codeServer";
-import { hostUnavailableReason, repoRoot, sampleWorkspaceDir } from "./hostPaths";
+import { hostUnavailableReason, repoRoot } from "./hostPaths";
 import { runExtensionTests } from "./runExtensionTests";
-import { dismissHovers, launchBrowser, openActivity, openFile, openWorkbench, r1StatusItem, runCommand, saveScreenshot, visibleWebviewFrame, waitForActivity, webviewFrame } from "./ui";
+import { notBuilt, withWorkbench } from "./workbench";
+import { dismissHovers, openActivity, openFile, r1StatusItem, runCommand, saveScreenshot, visibleWebviewFrame, waitForActivity, webviewFrame } from "./ui";
 import { CHAT_ANSWER_PIECES, CHAT_REASONING, CHAT_THOUGHT, FIXED_LINE, RIGHT_FIX } from "../fixtures/cartScripts";
 import { ReplayServer } from "../fixtures/remote/replayServer";
 import { vllmAnswer } from "../fixtures/remote/vllmStream";
-import { type ScriptSpec, writeScriptedModel } from "../fixtures/scriptedModel";
 import { buildVsix } from "../../scripts/packaging/buildVsix";
 import { renderIcon } from "../../scripts/packaging/renderIcon";
 import { findTarget } from "../../scripts/packaging/targets";
@@ -40,59 +38,6 @@ function modelProcessScripts(): string[] {
 }
 
 const unavailable = hostUnavailableReason();
-const notBuilt = existsSync(join(repoRoot, "dist", "extension.js")) ? undefined : "dist/extension.js is missing: run node scripts/build.mjs first";
-
-interface WorkbenchOptions {
-    /** Names the temp folder and the failure screenshot (test-results/ui-NAME-failure.png). */
-    name: string;
-    /** A scripted model written as FILE in the run's folder and selected (r1.modelPath, one thread). */
-    model?: { file: string; spec: ScriptSpec };
-    settings?: Record<string, unknown>;
-    /** Extra environment for code-server, hence for the extension host and the model process. */
-    env?: Record<string, string>;
-    /** Install this .vsix (code-server --install-extension) instead of registering the working tree. */
-    vsix?: string;
-}
-
-/**
- * Runs `body` on a fresh code-server over a copy of the sample workspace, with this working tree as an installed
- * extension, in headless Chromium with the workbench open. Saves a screenshot when `body` fails; always stops
- * both and removes every temp file.
- */
-async function withWorkbench(options: WorkbenchOptions, body: (page: Page, workbenchMs: number) => Promise<void>): Promise<void> {
-    assert.equal(notBuilt, undefined, notBuilt);
-    const runDir = mkdtempSync(join(tmpdir(), `r1-ui-${options.name}-`));
-    try {
-        const workspace = join(runDir, "workspace");
-        cpSync(sampleWorkspaceDir, workspace, { recursive: true });
-        let settings = options.settings;
-        if (options.model) {
-            const modelPath = join(runDir, options.model.file);
-            await writeScriptedModel(modelPath, options.model.spec);
-            settings = { "r1.modelPath": modelPath, "r1.threads": 1, ...options.settings };
-        }
-        // Loaded as a user has it installed: the extensions dir points at this working tree (or the VSIX is installed).
-        const installed = options.vsix ? { vsix: [options.vsix] } : { extensions: [repoRoot] };
-        const server = await startCodeServer({ ...installed, folder: workspace, tempParent: runDir, alsoRemove: [runDir], ...(settings ? { settings } : {}), ...(options.env ? { env: options.env } : {}) });
-        try {
-            const browser = await launchBrowser({ tempParent: runDir });
-            try {
-                const t0 = Date.now();
-                await openWorkbench(browser.page, server.workbenchUrl());
-                await body(browser.page, Date.now() - t0);
-            } catch (err) {
-                await saveScreenshot(browser.page, `ui-${options.name}-failure`).catch(() => undefined);
-                throw err;
-            } finally {
-                await browser.close();
-            }
-        } finally {
-            await server.stop();
-        }
-    } finally {
-        rmSync(runDir, { recursive: true, force: true });
-    }
-}
 
 describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: unavailable }, () => {
     test("extension host suite (mocha, real vscode API)", { timeout: 960_000 }, async (t) => {

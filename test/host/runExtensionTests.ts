@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
-import { startCodeServer, type CodeServer } from "./codeServer";
+import { startCodeServer, straceBinary, type CodeServer } from "./codeServer";
 import { repoRoot, sampleWorkspaceDir } from "./hostPaths";
 import { suiteEnv, type SuiteReport } from "./suiteResult";
 import { launchBrowser, openWorkbench, saveScreenshot, type WorkbenchBrowser } from "./ui";
@@ -94,13 +94,17 @@ export async function runExtensionTests(options: ExtensionTestsOptions = {}): Pr
         const tStart = Date.now();
         // The extension host is a child of code-server and inherits its environment: that is how the runner
         // learns where to write its report and what to grep.
+        // Every connection attempt of code-server, the extension host and the model process is recorded where
+        // strace exists (the Privacy test reads it); R1_NO_STRACE=1 turns it off.
+        const connectLog = straceBinary() && process.env.R1_NO_STRACE !== "1" ? join(runDir, "connects.log") : undefined;
         server = await startCodeServer({
             smokeTestDriver: true,
+            ...(connectLog ? { connectLog } : {}),
             folder: workspace,
             tempParent: runDir,
             alsoRemove: [runDir],
             ...(options.settings ? { settings: options.settings } : {}),
-            env: { ...options.env, [suiteEnv.results]: resultsFile, ...(options.grep ? { [suiteEnv.grep]: options.grep } : {}) },
+            env: { ...options.env, [suiteEnv.results]: resultsFile, ...(connectLog ? { [suiteEnv.connectLog]: connectLog } : {}), ...(options.grep ? { [suiteEnv.grep]: options.grep } : {}) },
             onOutput: (line) => emit(`[code-server] ${line}`)
         });
         timings.codeServerStartMs = Date.now() - tStart;

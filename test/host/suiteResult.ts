@@ -26,5 +26,7 @@ export const suiteEnv = {
     /** Only run tests whose full title matches this regular expression. */
     grep: "R1_SUITE_GREP",
     /** Per-test timeout in ms (default 20000). */
-    timeout: "R1_SUITE_TIMEOUT"
+    timeout: "R1_SUITE_TIMEOUT",
+    /** The file strace writes every connect() of code-server's processes to (unset: strace missing; privacy test skips). */
+    connectLog: "R1_CONNECT_LOG"
 } as const;

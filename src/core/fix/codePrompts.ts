@@ -77,12 +77,26 @@ export interface ExplainRequest extends CodeContext {
     range: TextRange;
     /** Its name, when it is a definition. */
     name?: string;
+    /** The most characters of code the prompt may quote (what fits in the context); unset: no limit. */
+    maxChars?: number;
 }
 
 export interface ExplainPlan {
     prompt: string;
     title: string;
     context: SentContext;
+    /** Set when the code was too long for the context and only its first lines were sent: what to tell the user. */
+    trimmed?: string;
+}
+
+/** How many of `lines`, from the first, fit in `max` characters (with line breaks); at least one. */
+function linesWithin(lines: readonly string[], max: number): number {
+    let used = 0;
+    for (let i = 0; i < lines.length; i++) {
+        used += lines[i]!.length + 1;
+        if (used > max) return Math.max(1, i);
+    }
+    return lines.length;
 }
 
 const LANGUAGE_NAMES: Record<string, string> = {
@@ -286,6 +300,10 @@ export function planExplain(req: ExplainRequest): ExplainPlan {
     const first = Math.max(0, Math.min(req.range.start.line, lines.length - 1));
     let last = Math.max(first, Math.min(req.range.end.line, lines.length - 1));
     if (last > first && req.range.end.character === 0) last--; // a selection ending at the start of the next line
+    if (req.maxChars !== undefined) {
+        const trimmed = trimmedExplain(req, lines, first, last, req.maxChars);
+        if (trimmed) return trimmed;
+    }
     const head = contextSection(req, lines, first, last);
     const whole = head.context.kind === "file" && first === 0 && last >= lines.length - 2;
     const what = req.name ? `\`${req.name}\` (${linesLabel({ start: { line: first, character: 0 }, end: { line: last, character: 0 } })})` : linesLabel({ start: { line: first, character: 0 }, end: { line: last, character: 0 } });
@@ -301,4 +319,29 @@ export function planExplain(req: ExplainRequest): ExplainPlan {
     parts.push("Say what it does and how it works, step by step where that helps, and point out anything surprising, risky or wrong in it. Be concise: short paragraphs or a list. Quote code only where it helps.");
     const titleName = req.name ? `${req.name} (${placeLabel(req.filePath, { start: { line: first, character: 0 }, end: { line: last, character: 0 } })})` : placeLabel(req.filePath, { start: { line: first, character: 0 }, end: { line: last, character: 0 } });
     return { prompt: parts.join("\n\n"), title: `Explain ${titleName}`, context: head.context };
+}
+
+/**
+ * Explain Code on more code than the context holds (a 5 MB selection): only its first lines are quoted, the file is
+ * not quoted at all, and the plan says what was left out. undefined when the code fits.
+ */
+function trimmedExplain(req: ExplainRequest, lines: readonly string[], first: number, last: number, maxChars: number): ExplainPlan | undefined {
+    const code = lines.slice(first, last + 1);
+    const size = code.reduce((n, l) => n + l.length + 1, 0);
+    if (size <= maxChars) return undefined;
+    const kept = linesWithin(code, maxChars);
+    const quoted = kept === 1 && code[0]!.length > maxChars ? code[0]!.slice(0, maxChars) : code.slice(0, kept).join("\n");
+    const range = { start: { line: first, character: 0 }, end: { line: first + kept - 1, character: 0 } };
+    const place = placeLabel(req.filePath, { start: { line: first, character: 0 }, end: { line: last, character: 0 } });
+    const prompt = [
+        `File \`${req.filePath}\` (${languageName(req.languageId)}, ${lines.length} lines in all).`,
+        `Explain ${linesLabel({ start: { line: first, character: 0 }, end: { line: last, character: 0 } })}. They are too long to quote whole: here are the first ${kept} of ${code.length} lines.\n\n${fenced(quoted, req.languageId)}`,
+        "Say what it does and how it works, step by step where that helps, and point out anything surprising, risky or wrong in it. Be concise: short paragraphs or a list. Quote code only where it helps."
+    ].join("\n\n");
+    return {
+        prompt,
+        title: `Explain ${place}`,
+        context: { kind: "excerpt", range: wholeLinesRange(lines, range.start.line, range.end.line) },
+        trimmed: `The code has ${code.length} lines (${size} characters): only its first ${kept} line${kept === 1 ? "" : "s"} (${quoted.length} characters) went to R1, as much as r1.contextSize leaves room for.`
+    };
 }

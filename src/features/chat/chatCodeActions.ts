@@ -15,6 +15,7 @@
 //                     applied as one undoable edit only when the user accepts it.
 // Links open in the browser only when they are http(s) and the user confirmed the URL in a modal dialog.
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import type { Log } from "../../client/log";
 import { extractAnswerBlocks } from "../../core/answer/answerBlocks";
 import type { LocatedCode } from "../../core/answer/answerCode";
@@ -321,7 +322,7 @@ export class ChatCodeActions implements vscode.Disposable {
     }
 
     private tell(outcome: CodeActionOutcome, level: "info" | "warning" | "error"): CodeActionOutcome {
-        const text = `R1: ${outcome.message}`;
+        const text = `R1: ${noticeText(outcome.message)}`;
         if (level === "info") void vscode.window.showInformationMessage(text);
         else if (level === "warning") void vscode.window.showWarningMessage(text);
         else void vscode.window.showErrorMessage(text);

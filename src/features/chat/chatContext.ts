@@ -3,6 +3,7 @@
 // cleared. A selection is kept as it was selected (its text, its range and the document's text then, which is the
 // base an Apply from the answer is rebased from); a file is read when the message is sent.
 import * as vscode from "vscode";
+import { escapeIcons, noticeText } from "../../core/answer/untrustedText";
 import type { ContextCode } from "../../core/chat/chatPrompt";
 import type { ContextRef } from "../../core/chat/conversation";
 import { rankFiles } from "../../core/chat/fileSearch";
@@ -104,7 +105,7 @@ export class AttachedContext implements vscode.Disposable {
         try {
             return await this.addWorkspaceFile(path);
         } catch (error) {
-            void vscode.window.showWarningMessage(`R1: ${path} cannot be attached: ${error instanceof Error ? error.message : String(error)}`);
+            void vscode.window.showWarningMessage(noticeText(`R1: ${path} cannot be attached: ${error instanceof Error ? error.message : String(error)}`));
             return undefined;
         }
     }
@@ -122,7 +123,7 @@ export class AttachedContext implements vscode.Disposable {
         items.push({
             label: "$(search) File from the Workspace…", run: async () => {
                 const files = await this.suggestFiles("", 5000);
-                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: f.name, description: f.folder, path: f.path })), { placeHolder: "Attach a file to the chat", matchOnDescription: true });
+                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: escapeIcons(f.name), description: f.folder, path: f.path })), { placeHolder: "Attach a file to the chat", matchOnDescription: true });
                 return file ? this.addWorkspaceFile(file.path) : undefined;
             }
         });

@@ -79,6 +79,11 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         return this.conversation;
     }
 
+    /** Why the webview messages the host refused were refused, oldest first (tests). */
+    get rejectedMessages(): readonly string[] {
+        return this.surfaces.rejected;
+    }
+
     /** The earlier chats, newest first (the history quick pick). */
     historyList(): ChatSummary[] {
         return this.store.list();

@@ -3,6 +3,7 @@
 // welcome view's history link opens it too). The ChatController owns the conversation: these only ask it to
 // start, open or delete a chat.
 import * as vscode from "vscode";
+import { escapeIcons } from "../../core/answer/untrustedText";
 import type { ChatSummary } from "../../core/chat/chatHistory";
 import { timeAgo } from "../../core/chat/timeAgo";
 
@@ -33,7 +34,8 @@ export async function showChatHistory(owner: ChatHistoryOwner): Promise<void> {
     const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete Chat" };
     const items = (): Item[] => owner.historyList().map((c) => ({
         id: c.id,
-        label: c.title,
+        // The title is the first question (or a quick fix's title with a file name): `$(name)` in it stays text.
+        label: escapeIcons(c.title),
         description: `${c.turns} ${c.turns === 1 ? "turn" : "turns"} · ${timeAgo(c.updatedAt)}${c.id === owner.current.id ? " · shown now" : ""}`,
         iconPath: new vscode.ThemeIcon(c.id === owner.current.id ? "comment-discussion" : "comment"),
         buttons: [deleteButton]

@@ -3,6 +3,7 @@
 // Also the chat's commands: Add Selection to Chat, Add Current File to Chat (New Chat and Chat History:
 // chatHistoryCommands).
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import { ChatController } from "./chatController";
 import { registerChatHistoryCommands } from "./chatHistoryCommands";
 import type { Services } from "../services";
@@ -75,7 +76,7 @@ export function registerChatView(services: Services): ChatRegistration {
                 await revealChat();
                 return chip;
             } catch (error) {
-                void vscode.window.showWarningMessage(`R1: ${target.path.split("/").pop()} cannot be attached: ${error instanceof Error ? error.message : String(error)}`);
+                void vscode.window.showWarningMessage(noticeText(`R1: ${target.path.split("/").pop()} cannot be attached: ${error instanceof Error ? error.message : String(error)}`));
                 return undefined;
             }
         })

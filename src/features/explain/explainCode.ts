@@ -2,6 +2,7 @@
 // and the explanation stream into the reasoning view, with the code's file and range linked; a progress
 // notification can cancel it.
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import { planExplain } from "../../core/fix/codePrompts";
 import { enclosingFunctionRange, findEnclosingDefinition } from "../../core/edit/codeStructure";
 import type { ReasoningRequests } from "../reasoning/reasoningRequest";
@@ -46,13 +47,16 @@ export class ExplainCode {
         if (target.isEmpty) return this.nothing("Select the code to explain.");
         const plan = planExplain({
             filePath: vscode.workspace.asRelativePath(document.uri, false), languageId: document.languageId, documentText: text,
-            range: { start: target.start, end: target.end }, ...(name ? { name } : {})
+            range: { start: target.start, end: target.end }, ...(name ? { name } : {}),
+            maxChars: this.requests.codeCharBudget("explain")
         });
+        if (plan.trimmed) void vscode.window.showInformationMessage(`R1: ${noticeText(plan.trimmed)}`);
         const outcome = await this.requests.run({
             action: "explain",
             prompt: plan.prompt,
             turn: { kind: "explain", title: plan.title, prompt: plan.prompt, source: { uri: document.uri, range: target } },
-            progressTitle: `R1: ${plan.title}`
+            progressTitle: `R1: ${plan.title}`,
+            ...(plan.trimmed ? { notices: [{ kind: "info" as const, message: plan.trimmed }] } : {})
         });
         const base = { title: plan.title, prompt: plan.prompt, range: target };
         switch (outcome.kind) {
@@ -68,7 +72,7 @@ export class ExplainCode {
     }
 
     private nothing(message: string): ExplainOutcome {
-        void vscode.window.showInformationMessage(`R1: ${message}`);
+        void vscode.window.showInformationMessage(`R1: ${noticeText(message)}`);
         return { status: "nothing", message };
     }
 }

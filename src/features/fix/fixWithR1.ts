@@ -5,6 +5,7 @@
 // diagnostics and report whether the problem is gone and whether new ones appeared. A failed fix offers one
 // retry that tells the model what went wrong.
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import { type FixScope, planFix } from "../../core/fix/codePrompts";
 import { type DiagnosticInfo, diagnosticLabel } from "../../core/fix/diagnosticInfo";
 import { fixFailed, type FixVerification, rangeAfterEdit, verifyFix } from "../../core/fix/fixVerification";
@@ -164,7 +165,7 @@ export class FixWithR1 implements vscode.Disposable {
 
         const applyOutcome: FixOutcome = { ...base, status: "applied", message: verification.message, edit: proposal.edit, verification, verificationMs: update.elapsedMs };
         if (!fixFailed(verification.verdict)) {
-            void vscode.window.showInformationMessage(`R1: ${verification.message}`);
+            void vscode.window.showInformationMessage(`R1: ${noticeText(verification.message)}`);
             return applyOutcome;
         }
         const actions: string[] = [];
@@ -180,7 +181,7 @@ export class FixWithR1 implements vscode.Disposable {
             actions.push("Retry with R1");
         }
         actions.push("Undo Fix");
-        void vscode.window.showWarningMessage(`R1: ${verification.message}`, ...actions).then(async (choice) => {
+        void vscode.window.showWarningMessage(`R1: ${noticeText(verification.message)}`, ...actions).then(async (choice) => {
             if (choice === "Retry with R1" && retryId) await this.retry(retryId);
             else if (choice === "Undo Fix") await undoIfUnchanged(document, appliedVersion);
         });
@@ -188,7 +189,7 @@ export class FixWithR1 implements vscode.Disposable {
     }
 
     private tell(outcome: FixOutcome, level: "info" | "warning" | "error", showAnswer = false): FixOutcome {
-        const text = `R1: ${outcome.message}`;
+        const text = `R1: ${noticeText(outcome.message)}`;
         const buttons = showAnswer ? ["Show Reasoning"] : [];
         const shown = level === "info" ? vscode.window.showInformationMessage(text, ...buttons)
             : level === "warning" ? vscode.window.showWarningMessage(text, ...buttons) : vscode.window.showErrorMessage(text, ...buttons);

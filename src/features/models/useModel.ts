@@ -5,6 +5,7 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
+import { noticeText } from "../../core/answer/untrustedText";
 import type { Services } from "../services";
 
 /** Checks `modelPath`, loads it in the model process and stores it in r1.modelPath. True on success. */
@@ -19,7 +20,7 @@ export async function useModelFile(services: Services, modelPath: string): Promi
         services.log.error(`Not using ${modelPath} (${checked.problem.code}): ${problem}`);
         const previous = services.config.modelPath;
         const keep = previous && previous !== modelPath ? ` ${basename(previous)} stays selected.` : "";
-        void vscode.window.showErrorMessage(`R1: ${problem}${keep}`, "Select Model").then((choice) => {
+        void vscode.window.showErrorMessage(`R1: ${noticeText(problem)}${noticeText(keep)}`, "Select Model").then((choice) => {
             if (choice) void vscode.commands.executeCommand("r1.selectModel");
         });
         return false;

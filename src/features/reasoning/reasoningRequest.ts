@@ -6,8 +6,9 @@
 import * as vscode from "vscode";
 import { reportRequestError } from "../../client/requestErrors";
 import { engineParams, requestEngine } from "../engines/requestEngine";
+import { contextCharBudget } from "../../core/chat/chatPrompt";
 import { thinkingProgressMessage } from "../../core/reply/thinkingProgress";
-import type { ReasonResult } from "../../shared/lspProtocol";
+import type { ReasonNotice, ReasonResult } from "../../shared/lspProtocol";
 import type { ExternalTurnInfo } from "./reasoningDisplay";
 import type { Services } from "../services";
 
@@ -19,6 +20,8 @@ export interface RequestSpec {
     turn: ExternalTurnInfo;
     /** The progress notification's title ("R1: fixing TS2322 in cart.ts:9"). */
     progressTitle: string;
+    /** Notices the turn shows from its start (e.g. a selection cut to fit the context). */
+    notices?: ReasonNotice[];
 }
 
 export type RequestOutcome =
@@ -37,6 +40,12 @@ export class ReasoningRequests implements vscode.Disposable {
     private readonly running = new Set<vscode.CancellationTokenSource>();
 
     constructor(private readonly services: Services) {}
+
+    /** How many characters of code a request of `action` may quote (chatPrompt's budget for r1.contextSize). */
+    codeCharBudget(action: "fix" | "explain"): number {
+        const { config } = this.services;
+        return contextCharBudget(config.engine().contextSize, config.thinkingBudget(action));
+    }
 
     /** Number of requests running now. */
     get active(): number {
@@ -68,6 +77,9 @@ export class ReasoningRequests implements vscode.Disposable {
             return { kind: "noModel" };
         }
         const turn = display.startTurn(spec.turn);
+        if (spec.notices?.length) {
+            turn.progress({ thoughtState: "none", stats: { thoughtTokens: 0, answerTokens: 0, promptTokens: 0, reusedPromptTokens: 0, tokensPerSecond: 0, elapsedMs: 0 }, notices: spec.notices });
+        }
         const cts = new vscode.CancellationTokenSource();
         this.running.add(cts);
         void vscode.commands.executeCommand("setContext", runningContextKey, true);

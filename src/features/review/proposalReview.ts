@@ -7,6 +7,7 @@
 // with the reason, never applied to shifted text. Closing the diff discards it. Whatever the decision, its diff is
 // closed before the decision is returned: a refused, discarded or applied proposal never leaves a tab behind.
 import * as vscode from "vscode";
+import { noticeText } from "../../core/answer/untrustedText";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { applyEdit as applyTextEdit, type TextEdit } from "../../core/edit/textEdit";
 
@@ -128,7 +129,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         if (this.proposals.has(uri.toString())) {
             // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
             // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
-            void vscode.window.showInformationMessage(spec.notice, "Apply", "Discard").then((choice) => {
+            void vscode.window.showInformationMessage(noticeText(spec.notice), "Apply", "Discard").then((choice) => {
                 if (!choice) return;
                 if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
                     void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");

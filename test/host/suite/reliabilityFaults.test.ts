@@ -40,7 +40,9 @@ function modelProcesses(): number[] {
         try {
             const stat = readFileSync(`/proc/${name}/stat`, "utf8");
             const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, "utf8").includes("server.js")) pids.push(Number(name));
+            // Our dist/server.js only: the TypeScript extension's tsserver.js children also end in "server.js".
+            const args = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+            if (ppid === process.pid && args.some((a) => a.endsWith("/dist/server.js"))) pids.push(Number(name));
         } catch {
             // gone meanwhile
         }

@@ -371,9 +371,9 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
                 }
                 await page.keyboard.press("Escape");
                 // The chat answers with the generated model, run by the installed extension's own node-llama-cpp.
-                // Its keybinding (Ctrl+Alt+Shift+C: R1: Open Chat) opens the chat in the side bar.
+                // Its keybinding (Ctrl+Alt+Shift+A: R1: Open Chat) opens the chat in the side bar.
                 await page.locator(".monaco-editor textarea").first().focus();
-                await page.keyboard.press("Control+Alt+Shift+C");
+                await page.keyboard.press("Control+Alt+Shift+A");
                 await page.locator(".part.sidebar .composite.title").filter({ hasText: /R1 Reasoner/i }).first().waitFor({ timeout: 30_000 });
                 const chat = webviewFrame(page);
                 const prompt = chat.locator("textarea.prompt");

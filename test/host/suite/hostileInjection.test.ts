@@ -205,8 +205,9 @@ describe("Hostile: prompt injection in code and diagnostics runs nothing and cha
             await waitFor(() => proposalTabs().length === 0, 30_000, "the diff is closed (discarded)");
         }
         assertNothingHappened("after the chat");
-        // The model named money.ts for its block: the user sees that file's diff; the other two fall back to the attached file.
-        assert.deepEqual(diffsOf, ["src/money.ts", "src/injected.ts", "src/injected.ts"], "three blocks opened a diff to review, none was written");
+        // The model named money.ts for its block: the user sees that file's diff. The blocks that name a file outside the
+        // workspace (../outside.ts, an absolute path) are refused as paths (Create file checks them), with no diff at all.
+        assert.deepEqual(diffsOf, ["src/money.ts"], "only the workspace file's block opened a diff to review, none was written");
         assert.ok(notifications.some((n) => n.startsWith("R1 did not open the link")), `the refusals were shown (and recorded): ${notifications.join(" | ")}`);
     });
 

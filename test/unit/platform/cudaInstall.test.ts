@@ -56,7 +56,10 @@ describe("CUDA support from an npm registry stand-in (the real pinned tarball)",
             t.diagnostic(`143 MB fetched, verified and unpacked in ${Date.now() - t0} ms`);
             const gets = registry.requests.filter((r) => r.url.startsWith("/tarballs/"));
             assert.equal(gets.length, 2, "one dropped request and one resumed");
-            assert.equal(gets[1].range, `bytes=${40 * 1024 * 1024}-`, "the second request resumes where the first stopped");
+            // The server drops the connection after 40 MiB; what reached the part file before the drop is kept (the last
+            // chunks in flight may not have), and the second request asks for the rest from there.
+            const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1].range ?? "")?.[1]);
+            assert.ok(resumedAt > 30 * 1024 * 1024 && resumedAt <= 40 * 1024 * 1024, `the second request resumes where the first stopped (${gets[1].range})`);
             assert.ok(await isInstalled(ext, "linux-x64-cuda", version));
             assert.ok(lstatSync(join(ext, "node_modules", "@node-llama-cpp", "linux-x64-cuda")).isSymbolicLink(), "linked from the global storage");
             // What node-llama-cpp checks: the module resolves from its folder, its version is node-llama-cpp's, and the

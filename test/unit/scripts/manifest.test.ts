@@ -19,11 +19,12 @@ test("every %key% of package.json is in package.nls.json, and every entry there 
 test("user-facing fields are localized (%key%)", () => {
     const plain: string[] = [];
     const fields = new Set(["displayName", "description", "markdownDescription", "title", "name", "contextualTitle", "category"]);
+    // A chat participant's name and its commands' names are what the user types (@r1, /fix): identifiers, not text.
     const walk = (v: unknown, path: string) => {
         if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
         else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) {
             if (k === "enumDescriptions") (x as string[]).forEach((s, i) => { if (!/^%.+%$/.test(s)) plain.push(`${path}.${k}[${i}]`); });
-            else if (fields.has(k) && typeof x === "string" && !/^%.+%$/.test(x) && !(path === "" && k === "name")) plain.push(`${path}.${k}`);
+            else if (fields.has(k) && typeof x === "string" && !/^%.+%$/.test(x) && !(k === "name" && (path === "" || path.startsWith(".contributes.chatParticipants")))) plain.push(`${path}.${k}`);
             else walk(x, `${path}.${k}`);
         }
     };

@@ -30,6 +30,15 @@ export interface PredictionFigures {
     readonly draftTokens: number;
     /** Every run, on or off, gave the same reasoning, answer and token counts. */
     readonly identical: boolean;
+    /** The runs with prediction off gave the same reply each time (else a difference is not prediction's doing). */
+    readonly identicalOff: boolean;
+    /**
+     * Each run gave the same reply as the run two before it. Runs go on, off, off, on, on, off …, so each such pair
+     * is one run with prediction and one without, after the same kind of previous request: the KV cells a request
+     * reuses from the one before it change the batch split of the prompt, and with a nearly flat distribution
+     * (random weights) that tiny numeric difference changes a sample at temperature > 0.
+     */
+    readonly identicalTwoApart: boolean;
     readonly answerTokens: number;
     readonly thoughtTokens: number;
     readonly runs: readonly PredictionRun[];
@@ -102,6 +111,8 @@ export async function measureTokenPrediction(options: PredictionBenchOptions): P
         acceptance: draftTokens > 0 ? accepted / draftTokens : 0,
         draftTokens,
         identical: runs.every((r) => key(r) === key(runs[0]!)),
+        identicalOff: off.every((r) => key(r) === key(off[0]!)),
+        identicalTwoApart: runs.every((r, i) => i < 2 || key(r) === key(runs[i - 2]!)),
         answerTokens: runs[0]?.result.stats.answerTokens ?? 0,
         thoughtTokens: runs[0]?.result.stats.thoughtTokens ?? 0,
         runs
@@ -137,7 +148,7 @@ async function storiesCheck(engine: EngineSettings, log: (line: string) => void)
 }
 
 /**
- * What one decoding step costs with 1, 2 and 4 tokens in the batch (median ms over 7 tries, alternating), on the
+ * What one decoding step costs with 1 to 16 tokens in the batch (median ms over 7 tries, alternating), on the
  * random 1.5B model in this process: a draft of one token makes the step a batch of 2. Explains the CPU figure.
  */
 async function batchCosts(modelPath: string, threads: number): Promise<Record<number, number>> {
@@ -149,15 +160,15 @@ async function batchCosts(modelPath: string, threads: number): Promise<Record<nu
         const sequence = context.getSequence();
         const tokens = model.tokenize("x".repeat(300));
         await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(0, 200));
-        const times: Record<number, number[]> = { 1: [], 2: [], 4: [] };
+        const times: Record<number, number[]> = { 1: [], 2: [], 4: [], 8: [], 16: [] };
         for (let rep = 0; rep < 7; rep++)
-            for (const n of [1, 2, 4]) {
+            for (const n of [1, 2, 4, 8, 16]) {
                 const t0 = performance.now();
                 await sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(0, n));
                 times[n]!.push(performance.now() - t0);
                 await sequence.eraseContextTokenRanges([{ start: sequence.nextTokenIndex - n, end: sequence.nextTokenIndex }]);
             }
-        return { 1: median(times[1]!), 2: median(times[2]!), 4: median(times[4]!) };
+        return Object.fromEntries(Object.entries(times).map(([n, t]) => [Number(n), median(t)]));
     } finally {
         await model.dispose();
     }
@@ -183,7 +194,7 @@ export async function predictionBench(threads: number, rounds: number, log: (lin
     const randomGreedy = await measureTokenPrediction({ modelPath: randomPath, prompt: COPY_SCRIPT.prompt, sampling: { ...randomSampling, temperature: 0 }, rounds: 1, engine, log: () => undefined });
     const stories = await storiesCheck(engine, log);
     const cost = await batchCosts(randomPath, threads);
-    log(`decoding step on the random 1.5B: ${cost[1]!.toFixed(0)} ms for 1 token, ${cost[2]!.toFixed(0)} ms for 2, ${cost[4]!.toFixed(0)} ms for 4`);
+    log(`decoding step on the random 1.5B: ${cost[1]!.toFixed(0)} ms for 1 token, ${cost[2]!.toFixed(0)} ms for 2, ${cost[4]!.toFixed(0)} ms for 4, ${cost[8]!.toFixed(0)} ms for 8, ${cost[16]!.toFixed(0)} ms for 16`);
 
     log("\n| model | answer tok/s on / off | answer_speedup | thought tok/s on / off | thought_ratio | drafts accepted | identical |");
     log("|---|---|---|---|---|---|---|");
@@ -213,9 +224,13 @@ export async function predictionBench(threads: number, rounds: number, log: (lin
         random_draft_acceptance: round(random.acceptance, 3),
         random_identical: random.identical,
         random_identical_greedy: randomGreedy.identical,
+        random_identical_off_runs: random.identicalOff,
+        random_identical_two_apart: random.identicalTwoApart,
         step_ms_batch1: round(cost[1]!, 1),
         step_cost_ratio_batch2: round(cost[2]! / cost[1]!, 3),
         step_cost_ratio_batch4: round(cost[4]! / cost[1]!, 3),
+        step_cost_ratio_batch8: round(cost[8]! / cost[1]!, 3),
+        step_cost_ratio_batch16: round(cost[16]! / cost[1]!, 3),
         ...stories
     };
 }

@@ -11,6 +11,7 @@ import * as esbuild from "esbuild";
 import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const watch = process.argv.includes("--watch");
@@ -67,6 +68,9 @@ function copyCodicons() {
 }
 
 copyCodicons();
+// node-llama-cpp's draft check (token prediction) is patched in node_modules: see scripts/patchNodeLlamaCpp.mjs.
+// npm's postinstall does it too; this covers an install made with --ignore-scripts.
+execFileSync(process.execPath, [join(root, "scripts/patchNodeLlamaCpp.mjs")], { stdio: ["ignore", "ignore", "inherit"] });
 if (watch) {
     for (const c of configs) await (await esbuild.context(c)).watch();
     console.log("esbuild: watching for changes");

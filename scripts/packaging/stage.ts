@@ -144,6 +144,10 @@ export async function stage(stageDir: string, target: PackageTarget, options: St
             const pkg = JSON.parse(readFileSync(m, "utf8")) as Manifest;
             for (const d of BUILD_ONLY) delete pkg.dependencies?.[d];
             writeFileSync(m, JSON.stringify(pkg, null, 2));
+            // Token prediction needs the draft-check fix (scripts/patchNodeLlamaCpp.mjs): never ship the file without it.
+            const evaluator = join(stageDir, dir, "dist/evaluator/LlamaContext/LlamaContext.js");
+            if (!readFileSync(evaluator, "utf8").includes("validatedTokens.push([evalTokens[i], resultToken]);"))
+                throw new Error(`${evaluator} lacks the draft-check fix: run node scripts/patchNodeLlamaCpp.mjs`);
             continue;
         }
         // A nested package is copied with its parent's folder; its own node_modules come from its own line.

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { after, before, test } from "node:test";
 import { ModelProcessClient } from "../../../src/platform/modelProcessClient";
 import type { EngineSettings, ReasonParams, ReasonResult, SamplingOptions } from "../../../src/shared/lspProtocol";
-import { repoRoot } from "../../fixtures/repoPaths";
+import { findSharedDir, repoRoot } from "../../fixtures/repoPaths";
 import { R1_EOS, R1_THINK_CLOSE } from "../../fixtures/r1Tokens";
 import { expectedScriptReply, writeScriptedModel, type ScriptSpec } from "../../fixtures/scriptedModel";
 
@@ -72,11 +72,12 @@ test("token prediction: same reply with it on and off, drafts accepted in the an
     assert.equal(off.stats.draftTokens, undefined, "off: no predictor, no drafts");
     for (const r of [on, onAgain]) {
         const accepted = r.stats.draftAcceptedTokens ?? 0;
-        // The answer copies 26 + 36 tokens of the prompt (the "!" breaks the run once); one draft token per step
-        // (see answerPredictor.ts) makes every other copied token a draft.
-        assert.ok(accepted >= 25, `drafts accepted in the answer: ${accepted} of ${r.stats.draftTokens}`);
-        // Drafting in the thought would accept ~12 more (its copy of the notes): more than the answer can give.
-        assert.ok(accepted <= 32, `no drafts in the thought: ${accepted} accepted for ${r.stats.answerTokens} answer tokens`);
+        // The answer copies 26 + 36 tokens of the prompt (the "!" breaks the run once). Drafts of up to
+        // DRAFT_MAX_TOKENS (8) per step accept nearly all of them. Unpatched node-llama-cpp accepts only the first
+        // token of each draft (scripts/patchNodeLlamaCpp.mjs), at most every other copied token: 31.
+        assert.ok(accepted >= 45, `drafts accepted in the answer: ${accepted} of ${r.stats.draftTokens} (node-llama-cpp unpatched?)`);
+        // Drafting in the thought would accept ~20 more (its copy of the notes): more than the answer can give.
+        assert.ok(accepted <= 62, `no drafts in the thought: ${accepted} accepted for ${r.stats.answerTokens} answer tokens`);
     }
 });
 
@@ -86,6 +87,28 @@ test("token prediction with the thinking budget: the answer after a budget-close
     assert.equal(on.thoughtState, "budget");
     assert.deepEqual([on.reasoning, on.answer, on.stopReason], [off.reasoning, off.answer, off.stopReason]);
     assert.equal(on.answer, ANSWER_PIECES.join("").trim());
-    assert.ok((on.stats.draftAcceptedTokens ?? 0) >= 25, `accepted after the budget: ${on.stats.draftAcceptedTokens}`);
-    assert.ok((on.stats.draftAcceptedTokens ?? 0) <= 32);
+    assert.ok((on.stats.draftAcceptedTokens ?? 0) >= 45, `accepted after the budget: ${on.stats.draftAcceptedTokens}`);
+    assert.ok((on.stats.draftAcceptedTokens ?? 0) <= 62);
+});
+
+test("token prediction with a real trained model at temperature 0.8 and a seed: the same reply on and off", async (t) => {
+    // stories260K has no chat template: all of its reply is answer, so the lookup drafts from the first token, and
+    // most drafts in its prose are refused. A refused draft must not draw from the sampler's random stream
+    // (scripts/patchNodeLlamaCpp.mjs, "lazy draft sampling"): without that fix these replies part.
+    const shared = findSharedDir();
+    if (!shared) {
+        t.skip("../shared/fixtures/models/stories260K.gguf is absent (no shared/ folder beside this checkout)");
+        return;
+    }
+    const stories = join(shared, "fixtures/models/stories260K.gguf");
+    const prompt = "Once upon a time, there was a little girl named Lily. Lily liked to play with her ball in the park. One day, Lily saw a big dog in the park.";
+    const ask = async (tokenPrediction: boolean): Promise<ReasonResult> => {
+        await client.configure({ ...engine, tokenPrediction });
+        return client.reason({ action: "chat", turns: [{ role: "user", text: prompt }], modelPath: stories, sampling: { temperature: 0.8, topP: 0.95, thoughtBudget: 0, maxTokens: 200, seed: 3 } }).result;
+    };
+    const off = await ask(false);
+    const on = await ask(true);
+    assert.ok((on.stats.draftTokens ?? 0) > (on.stats.draftAcceptedTokens ?? 0), `some drafts were refused: ${on.stats.draftAcceptedTokens} of ${on.stats.draftTokens}`);
+    assert.equal(on.answer, off.answer);
+    assert.equal(on.stats.answerTokens, off.stats.answerTokens);
 });

@@ -128,6 +128,19 @@ describe("Reliability: the document changes while the model thinks", function ()
         });
     }
 
+    it("Fix with R1: the file deleted while its diff is open: Apply changes nothing and says why", async () => {
+        const { uri } = await freshCopy();
+        const outcomeP = fixWithR1(uri);
+        const tab = await waitFor(() => proposalTabs()[0], 60_000, "the proposal opens");
+        await steps.delete(uri);
+        await vscode.commands.executeCommand("r1.applyProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
+        const outcome = await outcomeP;
+        assert.equal(outcome.status, "refused", outcome.message);
+        assert.match(outcome.message, /deleted or renamed/, `the user is told why: ${outcome.message}`);
+        await waitFor(() => proposalTabs().length === 0, 10_000, "the diff closes");
+        await nothingWrong(uri, "delete");
+    });
+
     it("Explain Code: the file deleted while the model thinks: the explanation is shown, the file stays deleted", async () => {
         const { uri, doc } = await freshCopy();
         session.holdReply = () => steps.delete(uri);

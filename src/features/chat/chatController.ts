@@ -250,7 +250,11 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         return {
             progress: (progress) => this.progress(id, progress),
             finish: (result) => this.finish(id, result),
-            fail: (message) => this.fail(id, message)
+            fail: (message) => this.fail(id, message),
+            stopped: () => {
+                const live = this.live.get(id);
+                if (live) this.finish(id, { ...partialResult(live, findTurn(live.conversation, id)?.model), stopReason: "abort" });
+            }
         };
     }
 

@@ -19,6 +19,9 @@ export interface ExternalTurn {
     progress(progress: ReasonProgress): void;
     finish(result: ReasonResult): void;
     fail(message: string): void;
+    /** Cancelled before the model process answered (the request failed because it was stopped): shown as stopped,
+     * with what had arrived, never as an error. */
+    stopped(): void;
 }
 
 /** What the chat view implements to draw external turns. */
@@ -26,7 +29,7 @@ export interface TurnRenderer {
     startTurn(info: ExternalTurnInfo): ExternalTurn;
 }
 
-type Event = { kind: "progress"; progress: ReasonProgress } | { kind: "finish"; result: ReasonResult } | { kind: "fail"; message: string };
+type Event = { kind: "progress"; progress: ReasonProgress } | { kind: "finish"; result: ReasonResult } | { kind: "fail"; message: string } | { kind: "stopped" };
 
 export class ReasoningDisplay implements vscode.Disposable {
     private renderer: TurnRenderer | undefined;
@@ -48,12 +51,14 @@ export class ReasoningDisplay implements vscode.Disposable {
             }
             if (e.kind === "progress") target.progress(e.progress);
             else if (e.kind === "finish") target.finish(e.result);
+            else if (e.kind === "stopped") target.stopped();
             else target.fail(e.message);
         };
         return {
             progress: (progress) => forward({ kind: "progress", progress }),
             finish: (result) => forward({ kind: "finish", result }),
-            fail: (message) => forward({ kind: "fail", message })
+            fail: (message) => forward({ kind: "fail", message }),
+            stopped: () => forward({ kind: "stopped" })
         };
     }
 
@@ -69,6 +74,7 @@ export class ReasoningDisplay implements vscode.Disposable {
             for (const e of p.events) {
                 if (e.kind === "progress") turn.progress(e.progress);
                 else if (e.kind === "finish") turn.finish(e.result);
+                else if (e.kind === "stopped") turn.stopped();
                 else turn.fail(e.message);
             }
         }

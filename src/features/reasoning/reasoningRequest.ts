@@ -110,7 +110,7 @@ export class ReasoningRequests implements vscode.Disposable {
                         return { kind: "done", result } as const;
                     } catch (error) {
                         if (cts.token.isCancellationRequested) {
-                            turn.fail("Cancelled.");
+                            turn.stopped();
                             return { kind: "cancelled" } as const;
                         }
                         const message = reportRequestError(error, log);

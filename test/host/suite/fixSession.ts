@@ -25,6 +25,8 @@ export interface RecordedTurn {
     progress: Array<{ at: number; progress: ReasonProgress }>;
     result?: ReasonResult;
     failed?: string;
+    /** Stopped before the model process answered (shown as stopped, not failed). */
+    stopped?: boolean;
     finishedAt?: number;
     thought: string;
     answer: string;
@@ -93,6 +95,11 @@ export class FixSession {
                     rec.failed = message;
                     rec.finishedAt = Date.now();
                     inner.fail(message);
+                },
+                stopped() {
+                    rec.stopped = true;
+                    rec.finishedAt = Date.now();
+                    inner.stopped();
                 }
             };
         };

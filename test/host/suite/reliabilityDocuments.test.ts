@@ -102,11 +102,10 @@ describe("Reliability: the document changes while the model thinks", function ()
         await session?.close();
     });
 
-    // Known defects these tests found, not fixed yet (see docs/reliability.md): Fix with R1 on a file deleted or renamed
-    // while the model thinks does not settle within 120 s; the chat's Apply proposes a change for a deleted path.
-    const knownDefect = (name: string): boolean => ["fix:delete", "fix:rename", "apply:delete"].includes(name);
+    // Deleted or renamed while the model thinks (or while the diff is open): refused with "…was deleted or renamed…",
+    // nothing edited; a renamed file keeps its code (the fix does not follow the rename: run it again there).
     for (const step of ["delete", "rename", "close"] as const) {
-        (knownDefect(`fix:${step}`) ? it.skip : it)(`Fix with R1: the file ${step === "close" ? "closed" : `${step}d`} while the model thinks: no edit lands on the wrong text or file`, async () => {
+        it(`Fix with R1: the file ${step === "close" ? "closed" : `${step}d`} while the model thinks: no edit lands on the wrong text or file`, async () => {
             const { uri } = await freshCopy();
             session.holdReply = () => steps[step](uri);
             const outcomeP = fixWithR1(uri);
@@ -129,6 +128,19 @@ describe("Reliability: the document changes while the model thinks", function ()
         });
     }
 
+    it("Fix with R1: the file deleted while its diff is open: Apply changes nothing and says why", async () => {
+        const { uri } = await freshCopy();
+        const outcomeP = fixWithR1(uri);
+        const tab = await waitFor(() => proposalTabs()[0], 60_000, "the proposal opens");
+        await steps.delete(uri);
+        await vscode.commands.executeCommand("r1.applyProposedFix", (tab.input as vscode.TabInputTextDiff).modified);
+        const outcome = await outcomeP;
+        assert.equal(outcome.status, "refused", outcome.message);
+        assert.match(outcome.message, /deleted or renamed/, `the user is told why: ${outcome.message}`);
+        await waitFor(() => proposalTabs().length === 0, 10_000, "the diff closes");
+        await nothingWrong(uri, "delete");
+    });
+
     it("Explain Code: the file deleted while the model thinks: the explanation is shown, the file stays deleted", async () => {
         const { uri, doc } = await freshCopy();
         session.holdReply = () => steps.delete(uri);
@@ -139,7 +151,7 @@ describe("Reliability: the document changes while the model thinks", function ()
     });
 
     for (const step of ["delete", "rename", "close"] as const) {
-        (knownDefect(`apply:${step}`) ? it.skip : it)(`chat Apply: the attached file ${step === "close" ? "closed" : `${step}d`} while the model thinks: no edit lands on the wrong text or file`, async () => {
+        it(`chat Apply: the attached file ${step === "close" ? "closed" : `${step}d`} while the model thinks: no edit lands on the wrong text or file`, async () => {
             const { uri } = await freshCopy();
             await chat.context.addChosenFile(vscode.workspace.asRelativePath(uri, false));
             session.holdReply = () => steps[step](uri);
@@ -166,7 +178,8 @@ describe("Reliability: the document changes while the model thinks", function ()
                     await pending;
                 } else {
                     const o = outcome as CodeActionOutcome;
-                    assert.notEqual(o.status, "applied", o.message);
+                    assert.equal(o.status, "refused", o.message);
+                    assert.match(o.message, /deleted or renamed/, `the user is told why: ${o.message}`);
                 }
             }
             await nothingWrong(uri, step);

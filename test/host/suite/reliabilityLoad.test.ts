@@ -110,7 +110,8 @@ describe("Reliability load: cancel storm and soak (long)", function () {
     async function chat(text: string): Promise<{ id: string; result?: ReasonResult; failed?: string; streamed: { thought: string; answer: string } }> {
         const from = posted.length;
         await view.handle({ type: "send", text });
-        const started = posted.slice(from).find((m): m is Extract<HostToWebview, { type: "turnStarted" }> => m.type === "turnStarted");
+        // The chat's own turn (a fix or an explanation started at the same moment is drawn as a turn too).
+        const started = posted.slice(from).find((m): m is Extract<HostToWebview, { type: "turnStarted" }> => m.type === "turnStarted" && m.kind === "chat");
         assert.ok(started, "the chat turn started");
         const mine = posted.slice(from).filter((m) => "id" in m && m.id === started.id);
         const streamed = { thought: "", answer: "" };
@@ -156,6 +157,7 @@ describe("Reliability load: cancel storm and soak (long)", function () {
         let started = 0;
         let concurrentGroups = 0;
         const t0 = Date.now();
+        const stormFrom = posted.length;
         while (started < 50) {
             // A group of 1 to 3 requests started together (never two chats: the chat runs one reply at a time).
             const size = Math.min(50 - started, rand() < 0.35 ? 2 + Math.floor(rand() * 2) : 1);
@@ -187,6 +189,16 @@ describe("Reliability load: cancel storm and soak (long)", function () {
         const stormMs = Date.now() - t0;
         await nothingLeft("after the storm");
         for (const key of Object.keys(outcomes)) assert.ok(!/failed/.test(key), `no request failed: ${JSON.stringify(outcomes)} ${[...failures].join(" / ")}`);
+        // What the chat view drew: every turn of the storm (chat, fix, explain) ended; a stopped one is shown as
+        // stopped (stopReason "abort"), never as an error such as "Cancelled.".
+        const stormTurns = posted.slice(stormFrom);
+        const drawnFailed = stormTurns.filter((m): m is Extract<HostToWebview, { type: "turnFailed" }> => m.type === "turnFailed");
+        assert.deepEqual(drawnFailed.map((m) => m.message), [], "no turn of the storm is drawn as failed");
+        const drawnStopped = stormTurns.filter((m) => m.type === "turnFinished" && m.result.stopReason === "abort").length;
+        const drawnStarted = stormTurns.filter((m) => m.type === "turnStarted").length;
+        const drawnEnded = stormTurns.filter((m) => m.type === "turnFinished").length;
+        assert.equal(drawnEnded, drawnStarted, "every turn drawn in the storm ended");
+        assert.ok(drawnStopped > 0, "the cancelled turns are drawn as stopped");
         // The RSS is back (polled: freed memory may take a moment to be returned).
         let after = 0;
         const end = Date.now() + 30_000;
@@ -202,7 +214,7 @@ describe("Reliability load: cancel storm and soak (long)", function () {
         const expected = expectedScriptReply(RIGHT_FIX);
         const next = await chat("After the storm.");
         assert.equal(next.result?.answer.trim(), expected.answer.trim(), "the next request's answer is the script");
-        writeFigures("cancelStorm", { requests: 50, concurrentGroups, outcomes, stormSeconds: Math.round(stormMs / 100) / 10, rssBaselineMB: mb(baseline), rssAfterMB: mb(after), rssDeltaPct: Math.round(deltaPct * 100) / 100, proposalsDiscarded: proposalsSeen });
+        writeFigures("cancelStorm", { requests: 50, concurrentGroups, outcomes, turnsDrawn: drawnStarted, turnsDrawnStopped: drawnStopped, stormSeconds: Math.round(stormMs / 100) / 10, rssBaselineMB: mb(baseline), rssAfterMB: mb(after), rssDeltaPct: Math.round(deltaPct * 100) / 100, proposalsDiscarded: proposalsSeen });
         assert.ok(Math.abs(deltaPct) <= 5, `RSS after the storm within 5% of its baseline: ${mb(baseline)} MB → ${mb(after)} MB (${deltaPct.toFixed(1)}%)`);
         for (const key of ["fix.thinkingBudget", "explain.thinkingBudget"]) await setR1(key, undefined);
     });

@@ -163,7 +163,8 @@ describe("Remote engines: Select Model, chat, Fix with R1 and Explain Code throu
             return {
                 progress: (p) => inner.progress(p),
                 finish: (result) => { rec.result = result; inner.finish(result); },
-                fail: (message) => { rec.failed = message; inner.fail(message); }
+                fail: (message) => { rec.failed = message; inner.fail(message); },
+                stopped: () => inner.stopped()
             };
         };
         restores.push(() => (display.startTurn = startTurn));

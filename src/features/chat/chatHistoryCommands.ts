@@ -41,7 +41,7 @@ export async function showChatHistory(owner: ChatHistoryOwner): Promise<void> {
         buttons: [deleteButton]
     }));
     if (items().length === 0) {
-        void vscode.window.showInformationMessage("R1: there are no earlier chats in this workspace yet.");
+        void vscode.window.showInformationMessage(vscode.l10n.t("R1: there are no earlier chats in this workspace yet."));
         return;
     }
     const pick = vscode.window.createQuickPick<Item>();

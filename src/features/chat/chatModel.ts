@@ -67,7 +67,7 @@ export async function chatModel(services: Services): Promise<ChatModel | undefin
         log.info(`No model was selected: using ${pick.path}, found in the models folder.`);
         return { name, params: engineParams(target, pick.path), pickedNotice: `No model was selected, so R1 uses ${name}, downloaded earlier. Choose another with "R1: Select Model".` };
     }
-    void vscode.window.showInformationMessage("R1: no model is selected yet. Choose one that fits this machine: R1 downloads it for you.", "Select Model").then((choice) => {
+    void vscode.window.showInformationMessage(vscode.l10n.t("R1: no model is selected yet. Choose one that fits this machine: R1 downloads it for you."), vscode.l10n.t("Select Model")).then((choice) => {
         if (choice) void vscode.commands.executeCommand("r1.selectModel");
     });
     return undefined;

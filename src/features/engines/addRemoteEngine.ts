@@ -37,7 +37,7 @@ function isRemoteEngineArgs(v: unknown): v is RemoteEngineArgs {
 export async function saveRemoteEngine(services: Services, args: RemoteEngineArgs): Promise<boolean> {
     const url = normalizeBaseUrl(args.baseUrl);
     if (!url.ok || !args.model.trim()) {
-        void vscode.window.showErrorMessage(`R1: ${url.ok ? "The model name is empty." : url.error}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0}", url.ok ? "The model name is empty." : url.error));
         return false;
     }
     const saved = await services.engines.save({ baseUrl: url.url, model: args.model.trim() }, args.apiKey?.trim() || undefined);
@@ -104,7 +104,7 @@ export async function addRemoteEngine(services: Services, wanted?: string): Prom
     }
     const saved = await services.engines.save({ baseUrl: url, model }, apiKey || undefined);
     services.log.info(`Remote engine ${saved.label} (${saved.baseUrl}) saved and made the engine${apiKey ? "; its API key is in VS Code's secret storage" : ""}.`);
-    void vscode.window.showInformationMessage(`R1 now answers with ${engineLabel(saved)}. Code is sent there only after you allow it once.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("R1 now answers with {0}. Code is sent there only after you allow it once.", engineLabel(saved)));
     return true;
 }
 

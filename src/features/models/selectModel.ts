@@ -174,7 +174,7 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
             await vscode.commands.executeCommand("r1.manageModels");
             return undefined;
         case "downloading":
-            void vscode.window.showInformationMessage("R1: this model is already downloading (see its notification).");
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: this model is already downloading (see its notification)."));
             return undefined;
         case "download": {
             const entry = data?.entries.find((e) => e.id === action.entryId);
@@ -203,12 +203,11 @@ async function confirmDownload(services: Services, entry: CatalogEntry, { model,
     const fit = judgeEntry(entry, measured.machine, services.config.engine().contextSize, evaluation);
     if (fit.fit !== "too-big") return true;
     const answer = await vscode.window.showWarningMessage(
-        `${entryLabel(entry)} needs about ${formatBytes(fit.needBytes)} (${fit.explanation}), more than this machine has free (${measured.summary}). ` +
-        `It would fail to load or run very slowly. Download ${formatBytes(entry.quantization.sizeBytes)} anyway?`,
-        { modal: true },
-        "Download Anyway"
+        vscode.l10n.t("{0} needs about {1} ({2}), more than this machine has free ({3}). ", entryLabel(entry), formatBytes(fit.needBytes), fit.explanation, measured.summary) +
+        vscode.l10n.t("It would fail to load or run very slowly. Download {0} anyway?", formatBytes(entry.quantization.sizeBytes)),
+        { modal: true }, vscode.l10n.t("Download Anyway")
     );
-    return answer === "Download Anyway";
+    return answer === vscode.l10n.t("Download Anyway");
 }
 
 async function pickGgufFile(current: string): Promise<string | undefined> {

@@ -75,7 +75,7 @@ export class R1Participant implements vscode.Disposable {
         const model = await chatModel(this.services);
         if (!model) {
             stream.markdown("No model is selected yet.");
-            stream.button({ command: "r1.selectModel", title: "Select Model" });
+            stream.button({ command: "r1.selectModel", title: vscode.l10n.t("Select Model") });
             return {};
         }
         if (model.refused) {
@@ -148,7 +148,7 @@ export class R1Participant implements vscode.Disposable {
     async applyFix(id: string): Promise<FixOutcome | undefined> {
         const reply = this.replies.get(id);
         if (!reply?.plan.fix) {
-            void vscode.window.showInformationMessage("R1: that answer is no longer available; ask @r1 /fix again.");
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: that answer is no longer available; ask @r1 /fix again."));
             return undefined;
         }
         // The first "request" of this fix is the answer the chat shows; a retry after a failed verification asks anew.

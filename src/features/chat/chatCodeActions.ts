@@ -279,7 +279,7 @@ export class ChatCodeActions implements vscode.Disposable {
         if (!fits.ok) return this.tell({ status: "refused", message: fits.reason, uri }, "warning");
         const decision = await this.review.review({
             document, baseText: c.baseText, edit: proposal.edit,
-            title: `${name} ↔ R1's change from the chat`,
+            title: vscode.l10n.t("{0} ↔ R1's change from the chat", name),
             notice: `R1's change to ${relativePath(document.uri)} is ready: review the diff, then apply or discard it.${proposal.notes.length ? ` ${proposal.notes.join(" ")}` : ""}`
         });
         if (decision.kind === "discard") {

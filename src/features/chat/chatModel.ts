@@ -81,10 +81,10 @@ export function modelStatusMessage(services: Services): HostToWebview {
     const status = modelProcess.status;
     const path = config.modelPath;
     const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;
-    const text = !model ? "No model selected"
-        : status?.state === "loading" ? "Loading model…"
-        : status?.state === "generating" ? "Thinking…"
-        : status?.state === "error" ? (status.error ?? "Error")
-        : status?.model && status.model.path === path ? "Ready" : "Loads on first use";
+    const text = !model ? vscode.l10n.t("No model selected")
+        : status?.state === "loading" ? vscode.l10n.t("Loading model…")
+        : status?.state === "generating" ? vscode.l10n.t("Thinking…")
+        : status?.state === "error" ? (status.error ?? vscode.l10n.t("Error"))
+        : status?.model && status.model.path === path ? vscode.l10n.t("Ready") : vscode.l10n.t("Loads on first use");
     return model ? { type: "status", text, model } : { type: "status", text };
 }

@@ -33,5 +33,5 @@ export async function fixAllByRegion(fixes: FixWithR1, uri: vscode.Uri, problems
         `${applied.length ? ` (${fixed} verified fixed)` : ""}${outcomes.length < regions.length ? `; stopped after ${outcomes.length}` : ""}.`;
     if (regions.length > 1) void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", message));
     const status = applied.length > 0 ? "applied" : outcomes.find((o) => o.status !== "discarded")?.status ?? "discarded";
-    return { status, message, title: `Fix all in ${name}`, regions: outcomes };
+    return { status, message, title: vscode.l10n.t("Fix all in {0}", name), regions: outcomes };
 }

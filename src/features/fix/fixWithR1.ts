@@ -118,7 +118,7 @@ export class FixWithR1 implements vscode.Disposable {
         const fileName = document.uri.path.split("/").pop() ?? filePath;
         const decision = await this.review.review({
             document, baseText, edit: proposal.edit,
-            title: `${fileName} ↔ R1's fix for ${label}${lineDeltaNote(proposal.edit, proposal.oldText)}`,
+            title: vscode.l10n.t("{0} ↔ R1's fix for {1}{2}", fileName, label, lineDeltaNote(proposal.edit, proposal.oldText)),
             notice: `R1's fix for ${label} in ${fileName} is ready: review the diff, then apply or discard it.${proposal.notes.length ? ` ${proposal.notes.join(" ")}` : ""}`
         });
         if (decision.kind === "discard") {
@@ -154,7 +154,7 @@ export class FixWithR1 implements vscode.Disposable {
 
         const timeoutMs = this.services.config.fixVerificationTimeoutMs;
         const update = await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Window, title: "R1: checking the fix against the language's diagnostics…" },
+            { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("R1: checking the fix against the language's diagnostics…") },
             () => watch.settled({
                 timeoutMs,
                 looksFinal: (after) => verifyFix({ targets, before, after, updated: true, editedRange }).verdict === "fixed"

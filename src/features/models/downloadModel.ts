@@ -58,7 +58,9 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
         const result = await vscode.window.withProgress(
             {
                 location: vscode.ProgressLocation.Notification,
-                title: `R1: ${already > 0 ? "resuming the download of" : "downloading"} ${label} (${formatBytes(entry.quantization.sizeBytes)})`,
+                title: already > 0
+                    ? vscode.l10n.t("R1: resuming the download of {0} ({1})", label, formatBytes(entry.quantization.sizeBytes))
+                    : vscode.l10n.t("R1: downloading {0} ({1})", label, formatBytes(entry.quantization.sizeBytes)),
                 cancellable: true
             },
             (progress, token) => {

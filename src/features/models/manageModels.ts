@@ -90,12 +90,12 @@ async function pickModel(services: Services, store: ModelStore, list: StoredMode
     const total = list.reduce((a, m) => a + m.sizeBytes + m.partialBytes, 0);
     items.push(
         { label: "", kind: vscode.QuickPickItemKind.Separator },
-        { label: "$(add) Download or select another model…", command: "r1.selectModel" },
-        { label: "$(settings-gear) Change the models folder…", detail: "r1.modelsFolder", command: "r1.openModelsFolderSetting" }
+        { label: vscode.l10n.t("$(add) Download or select another model…"), command: "r1.selectModel" },
+        { label: vscode.l10n.t("$(settings-gear) Change the models folder…"), detail: "r1.modelsFolder", command: "r1.openModelsFolderSetting" }
     );
     const qp = vscode.window.createQuickPick<ModelItem>();
-    qp.title = "R1: Manage Models";
-    qp.placeholder = `${formatBytes(total)} in ${store.root}: choose a model to use, resume or delete it`;
+    qp.title = vscode.l10n.t("R1: Manage Models");
+    qp.placeholder = vscode.l10n.t("{0} in {1}: choose a model to use, resume or delete it", formatBytes(total), store.root);
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.items = items;
@@ -129,7 +129,7 @@ async function pickModel(services: Services, store: ModelStore, list: StoredMode
 async function pickAction(model: StoredModel, view: StoredModelItem): Promise<StoredModelAction | undefined> {
     const picked = await vscode.window.showQuickPick(
         view.actions.map((a) => ({ label: a === "delete" ? `${ACTION_LABEL[a]} (frees ${formatBytes(view.diskBytes)})` : ACTION_LABEL[a], action: a })),
-        { title: `R1: ${basename(model.path)}`, placeHolder: view.description }
+        { title: vscode.l10n.t("R1: {0}", basename(model.path)), placeHolder: view.description }
     );
     return picked?.action;
 }

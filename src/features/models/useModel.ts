@@ -32,7 +32,7 @@ export async function useModelFile(services: Services, modelPath: string): Promi
 export async function useModel({ config, modelProcess, log, engines }: Services, modelPath: string): Promise<boolean> {
     try {
         const result = await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: `R1: loading ${basename(modelPath)}…` },
+            { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("R1: loading {0}…", basename(modelPath)) },
             () => modelProcess.loadModel(modelPath)
         );
         await config.setModelPath(modelPath);

@@ -122,9 +122,9 @@ export class R1Participant implements vscode.Disposable {
         this.replies.set(id, { plan, result });
         while (this.replies.size > keptReplies) this.replies.delete(this.replies.keys().next().value!);
         if (!answering && result.reasoning) stream.markdown(`*${thoughtSummary(result)}; no answer${result.stopReason === "abort" ? " (stopped)" : result.thoughtState === "unclosed" ? " (it was still thinking when it stopped)" : ""}.*`);
-        if (result.reasoning) stream.button({ command: "r1.participant.showThinking", title: "Show Full Thinking", arguments: [id] });
+        if (result.reasoning) stream.button({ command: "r1.participant.showThinking", title: vscode.l10n.t("Show Full Thinking"), arguments: [id] });
         if (plan.fix && result.answer.trim() && result.stopReason !== "abort") {
-            stream.button({ command: "r1.participant.applyFix", title: "Review and Apply Fix", arguments: [id] });
+            stream.button({ command: "r1.participant.applyFix", title: vscode.l10n.t("Review and Apply Fix"), arguments: [id] });
         }
         const metadata: R1ReplyMetadata = { id, prompt: plan.prompt, answer: result.answer, historyTurns: history.length, promptTokens: result.stats.promptTokens };
         return { metadata: { r1: metadata } };

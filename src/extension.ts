@@ -104,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): R1ExtensionApi {
             applyEngineSettings(e, mp).catch((error: unknown) => {
                 const reason = error instanceof Error ? error.message : String(error);
                 log.error(`The changed settings could not be applied to the model process: ${reason}`);
-                void vscode.window.showWarningMessage(`R1: the changed settings could not be applied to the model process (${reason}).`, "Show Logs").then((choice) => {
+                void vscode.window.showWarningMessage(vscode.l10n.t("R1: the changed settings could not be applied to the model process ({0}).", reason), vscode.l10n.t("Show Logs")).then((choice) => {
                     if (choice) log.show();
                 });
             });

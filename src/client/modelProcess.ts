@@ -211,16 +211,16 @@ export class ModelProcess implements vscode.Disposable {
         this.crashEmitter.fire({ exit, restarted: restart });
         this.setStatus({ state: "error", error: `Model process crashed: ${reason}`, activeRequests: 0, rssBytes: 0, pid: 0 });
         if (restart) {
-            void vscode.window.showWarningMessage(`R1: the model process stopped unexpectedly (${reason}). It was restarted; the model loads again on the next request.`, "Show Logs").then((choice) => {
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: the model process stopped unexpectedly ({0}). It was restarted; the model loads again on the next request.", reason), vscode.l10n.t("Show Logs")).then((choice) => {
                 if (choice) this.log.show();
             });
             // The restarted process gets the settings when the client is Running again (watchInstance).
             return { action: CloseAction.Restart, handled: true };
         }
         const times = `${this.crashes.length} times in ${crashWindowMs / 60_000} minutes`;
-        void vscode.window.showErrorMessage(`R1: the model process crashed again (${reason}): ${times}, so it is not restarted automatically. Restart it when you are ready, or look at the logs.`, "Restart Model Process", "Show Logs").then((choice) => {
-            if (choice === "Restart Model Process") void vscode.commands.executeCommand("r1.restartModelProcess");
-            else if (choice === "Show Logs") this.log.show();
+        void vscode.window.showErrorMessage(vscode.l10n.t("R1: the model process crashed again ({0}): {1}, so it is not restarted automatically. Restart it when you are ready, or look at the logs.", reason, times), vscode.l10n.t("Restart Model Process"), vscode.l10n.t("Show Logs")).then((choice) => {
+            if (choice === vscode.l10n.t("Restart Model Process")) void vscode.commands.executeCommand("r1.restartModelProcess");
+            else if (choice === vscode.l10n.t("Show Logs")) this.log.show();
         });
         return { action: CloseAction.DoNotRestart, handled: true };
     }

@@ -17,14 +17,14 @@ export function reportRequestError(error: unknown, log: Log): string {
     log.error(`Request failed: ${message}`);
     const code = error instanceof ResponseError ? error.code : undefined;
     const actions: string[] = [];
-    if (code === ErrorCodes.noModel || code === ErrorCodes.modelFileMissing || code === ErrorCodes.notGguf || code === ErrorCodes.loadFailed) actions.push("Select Model");
-    if (error instanceof ModelProcessGoneError) actions.push("Restart Model Process");
-    actions.push("Show Logs");
+    if (code === ErrorCodes.noModel || code === ErrorCodes.modelFileMissing || code === ErrorCodes.notGguf || code === ErrorCodes.loadFailed) actions.push(vscode.l10n.t("Select Model"));
+    if (error instanceof ModelProcessGoneError) actions.push(vscode.l10n.t("Restart Model Process"));
+    actions.push(vscode.l10n.t("Show Logs"));
     // The message may quote llama.cpp, a remote server or a model file: no link in it may become a command link.
-    void vscode.window.showErrorMessage(`R1: ${noticeText(message)}`, ...actions).then((choice) => {
-        if (choice === "Select Model") void vscode.commands.executeCommand("r1.selectModel");
-        else if (choice === "Restart Model Process") void vscode.commands.executeCommand("r1.restartModelProcess");
-        else if (choice === "Show Logs") log.show();
+    void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0}", noticeText(message)), ...actions).then((choice) => {
+        if (choice === vscode.l10n.t("Select Model")) void vscode.commands.executeCommand("r1.selectModel");
+        else if (choice === vscode.l10n.t("Restart Model Process")) void vscode.commands.executeCommand("r1.restartModelProcess");
+        else if (choice === vscode.l10n.t("Show Logs")) log.show();
     });
     return message;
 }

@@ -13,7 +13,7 @@ export class StatusBar implements vscode.Disposable {
 
     constructor() {
         this.item = vscode.window.createStatusBarItem("r1.status", vscode.StatusBarAlignment.Right, 100);
-        this.item.name = "R1 Reasoner";
+        this.item.name = vscode.l10n.t("R1 Reasoner");
         this.item.command = "r1.selectModel";
         this.item.show();
     }
@@ -33,23 +33,23 @@ export class StatusBar implements vscode.Disposable {
         this.item.backgroundColor = undefined;
         switch (status?.state) {
             case "loading":
-                this.item.text = `$(sync~spin) R1: loading ${configuredName || "model"}…`;
+                this.item.text = configuredName ? vscode.l10n.t("$(sync~spin) R1: loading {0}…", configuredName) : vscode.l10n.t("$(sync~spin) R1: loading model…");
                 break;
             case "generating":
-                this.item.text = `$(loading~spin) R1: ${name} thinking`;
+                this.item.text = vscode.l10n.t("$(loading~spin) R1: {0} thinking", name);
                 break;
             case "ready":
-                this.item.text = `$(hubot) R1: ${name}`;
+                this.item.text = vscode.l10n.t("$(hubot) R1: {0}", name);
                 break;
             case "error":
-                this.item.text = `$(error) R1: ${name || "error"}`;
+                this.item.text = name ? vscode.l10n.t("$(error) R1: {0}", name) : vscode.l10n.t("$(error) R1: error");
                 this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
                 break;
             case "idle":
-                this.item.text = configuredName ? `$(hubot) R1: ${configuredName} (not loaded)` : "$(hubot) R1: select a model";
+                this.item.text = configuredName ? vscode.l10n.t("$(hubot) R1: {0} (not loaded)", configuredName) : vscode.l10n.t("$(hubot) R1: select a model");
                 break;
             default:
-                this.item.text = configuredName ? `$(hubot) R1: ${configuredName} · idle` : "$(hubot) R1: select a model";
+                this.item.text = configuredName ? vscode.l10n.t("$(hubot) R1: {0} · idle", configuredName) : vscode.l10n.t("$(hubot) R1: select a model");
         }
         this.item.tooltip = tooltip(status, configuredModel);
     }
@@ -63,7 +63,7 @@ export class StatusBar implements vscode.Disposable {
             md.appendText(line);
             md.appendMarkdown("\n\n");
         }
-        md.appendMarkdown("Click to select a model or another engine.");
+        md.appendMarkdown(vscode.l10n.t("Click to select a model or another engine."));
         this.item.tooltip = md;
     }
 
@@ -84,13 +84,13 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
     if (status?.model && status.engine) {
         const e = status.engine;
         // The model's name, the GPU's name and errors come from the model file, the driver and llama.cpp: text, never markdown.
-        md.appendText(`Model: ${status.model.name}${status.model.reasoningTemplate ? "" : " (no R1 template)"}`);
+        md.appendText(status.model.reasoningTemplate ? vscode.l10n.t("Model: {0}", status.model.name) : vscode.l10n.t("Model: {0} (no R1 template)", status.model.name));
         md.appendMarkdown("\n\n");
-        md.appendText(`Backend: ${e.backend}${e.gpuName ? ` (${e.gpuName})` : ""} · GPU layers ${e.gpuLayers}/${e.totalLayers}`);
+        md.appendText(vscode.l10n.t("Backend: {0} · GPU layers {1}/{2}", e.gpuName ? `${e.backend} (${e.gpuName})` : e.backend, e.gpuLayers, e.totalLayers));
         md.appendMarkdown("\n\n");
-        md.appendMarkdown(`Context: ${e.contextSize} tokens · Threads: ${e.threads} · Loaded in ${(e.loadMs / 1000).toFixed(1)} s\n\n`);
+        md.appendMarkdown(vscode.l10n.t("Context: {0} tokens · Threads: {1} · Loaded in {2} s", e.contextSize, e.threads, (e.loadMs / 1000).toFixed(1)) + "\n\n");
         if (e.threadsReason) {
-            md.appendText(`Threads: ${e.threadsReason}.`);
+            md.appendText(vscode.l10n.t("Threads: {0}.", e.threadsReason));
             md.appendMarkdown("\n\n");
         }
         for (const w of e.warnings ?? []) {
@@ -99,17 +99,17 @@ function tooltip(status: ServerStatus | undefined, configuredModel: string): vsc
             md.appendMarkdown("\n\n");
         }
     } else if (configuredModel) {
-        md.appendText(`Model: ${configuredModel} (loads on first use)`);
+        md.appendText(vscode.l10n.t("Model: {0} (loads on first use)", configuredModel));
         md.appendMarkdown("\n\n");
     } else {
-        md.appendMarkdown("No model selected.\n\n");
+        md.appendMarkdown(vscode.l10n.t("No model selected.") + "\n\n");
     }
     if (status?.error) {
-        md.appendText(`Error: ${status.error}`);
+        md.appendText(vscode.l10n.t("Error: {0}", status.error));
         md.appendMarkdown("\n\n");
     }
-    if (status && status.rssBytes > 0) md.appendMarkdown(`Model process memory: ${formatBytes(status.rssBytes)} (pid ${status.pid})\n\n`);
-    if (!status) md.appendMarkdown("The model process starts on first use.\n\n");
-    md.appendMarkdown("Click to select a model.");
+    if (status && status.rssBytes > 0) md.appendMarkdown(vscode.l10n.t("Model process memory: {0} (pid {1})", formatBytes(status.rssBytes), status.pid) + "\n\n");
+    if (!status) md.appendMarkdown(vscode.l10n.t("The model process starts on first use.") + "\n\n");
+    md.appendMarkdown(vscode.l10n.t("Click to select a model."));
     return md;
 }

@@ -6,7 +6,7 @@ export function registerModelProcessCommands({ log, modelProcess }: Services): v
     return vscode.Disposable.from(
         vscode.commands.registerCommand("r1.showLogs", () => log.show()),
         vscode.commands.registerCommand("r1.restartModelProcess", async () => {
-            await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "R1: restarting the model process" }, () => modelProcess.restart());
+            await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t("R1: restarting the model process") }, () => modelProcess.restart());
             log.info("Model process restarted by the user.");
             void vscode.window.setStatusBarMessage("R1: model process restarted", 3000);
         })

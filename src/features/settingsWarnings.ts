@@ -12,7 +12,7 @@ export function registerSettingsWarnings({ config, log }: Services): vscode.Disp
             if (shown.has(problem)) continue;
             shown.add(problem);
             log.warn(`Setting: ${problem}`);
-            void vscode.window.showWarningMessage(`R1: ${problem}`, "Open Settings").then((choice) => {
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0}", problem), vscode.l10n.t("Open Settings")).then((choice) => {
                 if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", problem.split(" ")[0]);
             });
         }

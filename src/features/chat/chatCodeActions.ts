@@ -103,13 +103,13 @@ export class ChatCodeActions implements vscode.Disposable {
     async run(action: "copy" | "insert" | "apply", code: string, source: AnswerSource | undefined): Promise<CodeActionOutcome> {
         if (!source) {
             const message = "That reply is not in the chat any more.";
-            void vscode.window.showWarningMessage(`R1: ${message}`);
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0}", message));
             return { status: "refused", message };
         }
         if (!source.located) {
             const outcome: CodeActionOutcome = { status: "refused", message: "That code is not part of R1's final answer, so it was not used." };
             this.log.warn(`Chat ${action} refused: the code sent by the view is not in the answer.`);
-            void vscode.window.showWarningMessage(`R1: ${outcome.message}`);
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0}", outcome.message));
             return outcome;
         }
         switch (action) {
@@ -283,7 +283,7 @@ export class ChatCodeActions implements vscode.Disposable {
         if (!fits.ok) return this.tell({ status: "refused", message: fits.reason, uri }, "warning");
         const decision = await this.review.review({
             document, baseText: c.baseText, edit: proposal.edit,
-            title: `${name} ↔ R1's change from the chat`,
+            title: vscode.l10n.t("{0} ↔ R1's change from the chat", name),
             notice: `R1's change to ${relativePath(document.uri)} is ready: review the diff, then apply or discard it.${proposal.notes.length ? ` ${proposal.notes.join(" ")}` : ""}`
         });
         if (decision.kind === "discard") {
@@ -312,17 +312,16 @@ export class ChatCodeActions implements vscode.Disposable {
     async openLink(raw: string): Promise<LinkOutcome> {
         const check = checkLink(raw);
         if (!check.ok) {
-            const message = `R1 did not open the link: ${check.reason}.`;
+            const message = vscode.l10n.t("R1 did not open the link: {0}.", check.reason);
             this.log.warn(`Refused a link from an answer (${check.reason}): ${raw.slice(0, 200)}`);
             void vscode.window.showWarningMessage(message);
             return { status: "refused", message };
         }
         const choice = await vscode.window.showWarningMessage(
-            `Open this link from R1's answer in your browser?`,
-            { modal: true, detail: `${check.url}\n\nThe link was written by the model: check the address before you open it.` },
-            "Open Link"
+            vscode.l10n.t("Open this link from R1's answer in your browser?"),
+            { modal: true, detail: vscode.l10n.t("{0}\n\nThe link was written by the model: check the address before you open it.", check.url) }, vscode.l10n.t("Open Link")
         );
-        if (choice !== "Open Link") return { status: "cancelled", message: "Not opened." };
+        if (choice !== vscode.l10n.t("Open Link")) return { status: "cancelled", message: "Not opened." };
         const opened = await vscode.env.openExternal(vscode.Uri.parse(check.url, true));
         return opened ? { status: "opened", message: `Opened ${check.host}.` } : { status: "cancelled", message: "Not opened." };
     }

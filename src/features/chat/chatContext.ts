@@ -117,17 +117,17 @@ export class AttachedContext implements vscode.Disposable {
         const items: Item[] = [];
         if (editor && !editor.selection.isEmpty) {
             const s = editor.selection;
-            items.push({ label: "$(selection) Selection", description: `${relativePath(editor.document.uri)}:${s.start.line + 1}-${s.end.line + 1}`, run: async () => this.addSelection(editor) });
+            items.push({ label: vscode.l10n.t("$(selection) Selection"), description: `${relativePath(editor.document.uri)}:${s.start.line + 1}-${s.end.line + 1}`, run: async () => this.addSelection(editor) });
         }
-        if (editor) items.push({ label: "$(file) Current File", description: relativePath(editor.document.uri), run: async () => this.addDocument(editor.document) });
+        if (editor) items.push({ label: vscode.l10n.t("$(file) Current File"), description: relativePath(editor.document.uri), run: async () => this.addDocument(editor.document) });
         items.push({
-            label: "$(search) File from the Workspace…", run: async () => {
+            label: vscode.l10n.t("$(search) File from the Workspace…"), run: async () => {
                 const files = await this.suggestFiles("", 5000);
-                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: escapeIcons(f.name), description: f.folder, path: f.path })), { placeHolder: "Attach a file to the chat", matchOnDescription: true });
+                const file = await vscode.window.showQuickPick(files.map((f) => ({ label: escapeIcons(f.name), description: f.folder, path: f.path })), { placeHolder: vscode.l10n.t("Attach a file to the chat"), matchOnDescription: true });
                 return file ? this.addWorkspaceFile(file.path) : undefined;
             }
         });
-        const choice = await vscode.window.showQuickPick(items, { placeHolder: "Attach code to the next message" });
+        const choice = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t("Attach code to the next message") });
         return choice?.run();
     }
 

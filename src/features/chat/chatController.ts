@@ -263,7 +263,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const prompt = text.trim();
         if (!prompt) return;
         if (this.chatRun) {
-            void vscode.window.showInformationMessage("R1 is still answering: stop it, or wait for the answer, before you send the next message.");
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1 is still answering: stop it, or wait for the answer, before you send the next message."));
             return;
         }
         // Claimed now, so that a second Enter while the files are read does not send twice.
@@ -375,7 +375,7 @@ export class ChatController implements TurnRenderer, ChatHistoryOwner, vscode.Di
         const streaming = [...this.live.values()].find((l) => l.conversation.id === id)?.conversation;
         const stored = streaming ?? this.store.get(id);
         if (!stored) {
-            void vscode.window.showWarningMessage("R1: that chat is no longer in the history.");
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: that chat is no longer in the history."));
             return false;
         }
         this.chatRun?.cts.cancel();

@@ -31,7 +31,7 @@ export function registerChatHistoryCommands(owner: ChatHistoryOwner, revealChat:
 /** The history list: a quick pick of the earlier chats, newest first, with a delete button each. */
 export async function showChatHistory(owner: ChatHistoryOwner): Promise<void> {
     type Item = vscode.QuickPickItem & { id: string };
-    const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete Chat" };
+    const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: vscode.l10n.t("Delete Chat") };
     const items = (): Item[] => owner.historyList().map((c) => ({
         id: c.id,
         // The title is the first question (or a quick fix's title with a file name): `$(name)` in it stays text.
@@ -41,12 +41,12 @@ export async function showChatHistory(owner: ChatHistoryOwner): Promise<void> {
         buttons: [deleteButton]
     }));
     if (items().length === 0) {
-        void vscode.window.showInformationMessage("R1: there are no earlier chats in this workspace yet.");
+        void vscode.window.showInformationMessage(vscode.l10n.t("R1: there are no earlier chats in this workspace yet."));
         return;
     }
     const pick = vscode.window.createQuickPick<Item>();
-    pick.title = "R1: Chat History";
-    pick.placeholder = "Open an earlier chat (this workspace)";
+    pick.title = vscode.l10n.t("R1: Chat History");
+    pick.placeholder = vscode.l10n.t("Open an earlier chat (this workspace)");
     pick.matchOnDescription = true;
     pick.items = items();
     const chosen = await new Promise<Item | undefined>((resolve) => {

@@ -67,7 +67,7 @@ export async function chatModel(services: Services): Promise<ChatModel | undefin
         log.info(`No model was selected: using ${pick.path}, found in the models folder.`);
         return { name, params: engineParams(target, pick.path), pickedNotice: `No model was selected, so R1 uses ${name}, downloaded earlier. Choose another with "R1: Select Model".` };
     }
-    void vscode.window.showInformationMessage("R1: no model is selected yet. Choose one that fits this machine: R1 downloads it for you.", "Select Model").then((choice) => {
+    void vscode.window.showInformationMessage(vscode.l10n.t("R1: no model is selected yet. Choose one that fits this machine: R1 downloads it for you."), vscode.l10n.t("Select Model")).then((choice) => {
         if (choice) void vscode.commands.executeCommand("r1.selectModel");
     });
     return undefined;
@@ -81,10 +81,10 @@ export function modelStatusMessage(services: Services): HostToWebview {
     const status = modelProcess.status;
     const path = config.modelPath;
     const model = path ? modelDisplayName(path, status?.model && status.model.path === path ? status.model.name : undefined) : undefined;
-    const text = !model ? "No model selected"
-        : status?.state === "loading" ? "Loading model…"
-        : status?.state === "generating" ? "Thinking…"
-        : status?.state === "error" ? (status.error ?? "Error")
-        : status?.model && status.model.path === path ? "Ready" : "Loads on first use";
+    const text = !model ? vscode.l10n.t("No model selected")
+        : status?.state === "loading" ? vscode.l10n.t("Loading model…")
+        : status?.state === "generating" ? vscode.l10n.t("Thinking…")
+        : status?.state === "error" ? (status.error ?? vscode.l10n.t("Error"))
+        : status?.model && status.model.path === path ? vscode.l10n.t("Ready") : vscode.l10n.t("Loads on first use");
     return model ? { type: "status", text, model } : { type: "status", text };
 }

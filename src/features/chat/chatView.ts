@@ -58,7 +58,7 @@ export function registerChatView(services: Services): ChatRegistration {
         vscode.commands.registerCommand("r1.addSelectionToChat", async (uri?: vscode.Uri) => {
             const editor = editorFor(uri instanceof vscode.Uri ? uri : undefined);
             if (!editor) {
-                void vscode.window.showInformationMessage("R1: select code in an editor first.");
+                void vscode.window.showInformationMessage(vscode.l10n.t("R1: select code in an editor first."));
                 return undefined;
             }
             const chip = controller.context.addSelection(editor);
@@ -68,7 +68,7 @@ export function registerChatView(services: Services): ChatRegistration {
         vscode.commands.registerCommand("r1.addFileToChat", async (uri?: vscode.Uri) => {
             const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
             if (!target) {
-                void vscode.window.showInformationMessage("R1: open a file first.");
+                void vscode.window.showInformationMessage(vscode.l10n.t("R1: open a file first."));
                 return undefined;
             }
             try {

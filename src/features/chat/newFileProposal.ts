@@ -59,7 +59,7 @@ export async function proposeNewFile(
     const decision = await review.review({
         newFile: target.uri,
         text: made.text,
-        title: `${target.path} (new file) ↔ R1's file from the chat`,
+        title: vscode.l10n.t("{0} (new file) ↔ R1's file from the chat", target.path),
         notice: `R1's answer creates a new file, ${target.path}: review it, then apply (create the file) or discard it.`
     });
     if (decision.kind === "discard") return { status: "discarded", message: "Discarded; no file was created.", uri };

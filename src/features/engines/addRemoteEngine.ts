@@ -11,7 +11,7 @@ import { ErrorCodes, type ListRemoteModelsResult } from "../../shared/lspProtoco
 import type { Services } from "../services";
 import { remoteEngineSpec } from "./requestEngine";
 
-const TITLE = "R1: Use a Remote Engine";
+const TITLE = vscode.l10n.t("R1: Use a Remote Engine");
 
 /** What the command accepts to save an endpoint without asking (scripts, tests): the key is optional. */
 export interface RemoteEngineArgs {
@@ -37,7 +37,7 @@ function isRemoteEngineArgs(v: unknown): v is RemoteEngineArgs {
 export async function saveRemoteEngine(services: Services, args: RemoteEngineArgs): Promise<boolean> {
     const url = normalizeBaseUrl(args.baseUrl);
     if (!url.ok || !args.model.trim()) {
-        void vscode.window.showErrorMessage(`R1: ${url.ok ? "The model name is empty." : url.error}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0}", url.ok ? "The model name is empty." : url.error));
         return false;
     }
     const saved = await services.engines.save({ baseUrl: url.url, model: args.model.trim() }, args.apiKey?.trim() || undefined);
@@ -87,7 +87,7 @@ export async function addRemoteEngine(services: Services, wanted?: string): Prom
         keyAsked = true;
         apiKey = await askApiKey(url, `${authProblem ?? ""} Enter the API key for ${url}.`.trim());
         if (apiKey === undefined) return false;
-        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `R1: listing the models of ${url}…` }, () => listModels(services, url, apiKey));
+        const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("R1: listing the models of {0}…", url) }, () => listModels(services, url, apiKey));
         if (outcome.kind === "listed") {
             listed = outcome.listed;
             break;
@@ -104,7 +104,7 @@ export async function addRemoteEngine(services: Services, wanted?: string): Prom
     }
     const saved = await services.engines.save({ baseUrl: url, model }, apiKey || undefined);
     services.log.info(`Remote engine ${saved.label} (${saved.baseUrl}) saved and made the engine${apiKey ? "; its API key is in VS Code's secret storage" : ""}.`);
-    void vscode.window.showInformationMessage(`R1 now answers with ${engineLabel(saved)}. Code is sent there only after you allow it once.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("R1 now answers with {0}. Code is sent there only after you allow it once.", engineLabel(saved)));
     return true;
 }
 
@@ -144,7 +144,7 @@ async function pickModel(models: string[], wanted: string | undefined): Promise<
     qp.title = `${TITLE} (2/3)`;
     qp.placeholder = wanted && !match ? `The server does not list ${wanted}: pick the model to use` : "The model to use";
     const items: Item[] = models.map((m) => ({ label: m, model: m, description: m === match ? "the catalog's model" : undefined }));
-    items.push({ label: "$(edit) Type a model name…" });
+    items.push({ label: vscode.l10n.t("$(edit) Type a model name…") });
     qp.items = items;
     const pre = match === undefined ? undefined : items.find((i) => i.model === match);
     if (pre) qp.activeItems = [pre];
@@ -155,7 +155,7 @@ async function pickModel(models: string[], wanted: string | undefined): Promise<
     });
     qp.dispose();
     if (!chosen) return undefined;
-    return chosen.model ?? ask({ step: 2, prompt: "The model name as the server knows it", value: wanted ?? "", validate: nonEmpty });
+    return chosen.model ?? ask({ step: 2, prompt: vscode.l10n.t("The model name as the server knows it"), value: wanted ?? "", validate: nonEmpty });
 }
 
 async function typeModel(baseUrl: string, wanted: string | undefined, routeMissing: boolean): Promise<string | undefined> {
@@ -172,7 +172,7 @@ function nonEmpty(v: string): string | undefined {
 }
 
 async function askApiKey(baseUrl: string, prompt: string): Promise<string | undefined> {
-    const value = await ask({ step: 3, prompt, placeholder: `API key for ${baseUrl}`, password: true });
+    const value = await ask({ step: 3, prompt, placeholder: vscode.l10n.t("API key for {0}", baseUrl), password: true });
     return value?.trim();
 }
 

@@ -50,7 +50,7 @@ export class ExplainCode {
             range: { start: target.start, end: target.end }, ...(name ? { name } : {}),
             maxChars: this.requests.codeCharBudget("explain")
         });
-        if (plan.trimmed) void vscode.window.showInformationMessage(`R1: ${noticeText(plan.trimmed)}`);
+        if (plan.trimmed) void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", noticeText(plan.trimmed)));
         const outcome = await this.requests.run({
             action: "explain",
             prompt: plan.prompt,
@@ -72,7 +72,7 @@ export class ExplainCode {
     }
 
     private nothing(message: string): ExplainOutcome {
-        void vscode.window.showInformationMessage(`R1: ${noticeText(message)}`);
+        void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", noticeText(message)));
         return { status: "nothing", message };
     }
 }

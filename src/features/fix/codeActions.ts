@@ -39,7 +39,7 @@ export function registerCodeActions(services: Services): vscode.Disposable {
             if (!uri || diagnostics.length === 0) {
                 const found = atCursor();
                 if (!found) {
-                    void vscode.window.showInformationMessage("R1: there is no problem at the cursor to fix.");
+                    void vscode.window.showInformationMessage(vscode.l10n.t("R1: there is no problem at the cursor to fix."));
                     return undefined;
                 }
                 uri = found.uri;
@@ -52,7 +52,7 @@ export function registerCodeActions(services: Services): vscode.Disposable {
             if (!target) return undefined;
             const problems = problemsToFix(currentDiagnostics(target));
             if (problems.length === 0) {
-                void vscode.window.showInformationMessage("R1: this file has no errors or warnings to fix.");
+                void vscode.window.showInformationMessage(vscode.l10n.t("R1: this file has no errors or warnings to fix."));
                 return undefined;
             }
             // A file too large to send whole is fixed region by region (only the code around each problem is sent).
@@ -62,7 +62,7 @@ export function registerCodeActions(services: Services): vscode.Disposable {
         }),
         vscode.commands.registerCommand("r1.fix.retry", (id: string) => fixes.retry(id)),
         vscode.commands.registerCommand("r1.applyProposedFix", (uri?: vscode.Uri) => {
-            if (!review.decide(uri, "apply")) void vscode.window.showInformationMessage("R1: there is no proposed fix to apply.");
+            if (!review.decide(uri, "apply")) void vscode.window.showInformationMessage(vscode.l10n.t("R1: there is no proposed fix to apply."));
         }),
         vscode.commands.registerCommand("r1.discardProposedFix", (uri?: vscode.Uri) => {
             review.decide(uri, "discard");

@@ -31,7 +31,7 @@ export async function fixAllByRegion(fixes: FixWithR1, uri: vscode.Uri, problems
     const fixed = applied.filter((o) => o.verification?.verdict === "fixed").length;
     const message = `Fix all in ${name}: ${regions.length} region${regions.length === 1 ? "" : "s"}, ${applied.length} applied` +
         `${applied.length ? ` (${fixed} verified fixed)` : ""}${outcomes.length < regions.length ? `; stopped after ${outcomes.length}` : ""}.`;
-    if (regions.length > 1) void vscode.window.showInformationMessage(`R1: ${message}`);
+    if (regions.length > 1) void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", message));
     const status = applied.length > 0 ? "applied" : outcomes.find((o) => o.status !== "discarded")?.status ?? "discarded";
-    return { status, message, title: `Fix all in ${name}`, regions: outcomes };
+    return { status, message, title: vscode.l10n.t("Fix all in {0}", name), regions: outcomes };
 }

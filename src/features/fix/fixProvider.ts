@@ -45,7 +45,7 @@ export class FixCodeActionProvider implements vscode.CodeActionProvider {
                 d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning);
             if (problems.length > 0) {
                 const action = new vscode.CodeAction("Fix all in file with R1", fixAllKind);
-                action.command = { command: "r1.fixAllInFile", title: "Fix all in file with R1", arguments: [document.uri] };
+                action.command = { command: "r1.fixAllInFile", title: vscode.l10n.t("Fix all in file with R1"), arguments: [document.uri] };
                 actions.push(action);
             }
         }

@@ -122,7 +122,7 @@ export class FixWithR1 implements vscode.Disposable {
         const fileName = document.uri.path.split("/").pop() ?? filePath;
         const decision = await this.review.review({
             document, baseText, edit: proposal.edit,
-            title: `${fileName} ↔ R1's fix for ${label}${lineDeltaNote(proposal.edit, proposal.oldText)}`,
+            title: vscode.l10n.t("{0} ↔ R1's fix for {1}{2}", fileName, label, lineDeltaNote(proposal.edit, proposal.oldText)),
             notice: `R1's fix for ${label} in ${fileName} is ready: review the diff, then apply or discard it.${proposal.notes.length ? ` ${proposal.notes.join(" ")}` : ""}`
         });
         if (decision.kind === "discard") {
@@ -161,7 +161,7 @@ export class FixWithR1 implements vscode.Disposable {
 
         const timeoutMs = this.services.config.fixVerificationTimeoutMs;
         const update = await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Window, title: "R1: checking the fix against the language's diagnostics…" },
+            { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("R1: checking the fix against the language's diagnostics…") },
             () => watch.settled({
                 timeoutMs,
                 looksFinal: (after) => verifyFix({ targets, before, after, updated: true, editedRange }).verdict === "fixed"
@@ -172,7 +172,7 @@ export class FixWithR1 implements vscode.Disposable {
 
         const applyOutcome: FixOutcome = { ...base, status: "applied", message: verification.message, edit: proposal.edit, verification, verificationMs: update.elapsedMs };
         if (!fixFailed(verification.verdict)) {
-            void vscode.window.showInformationMessage(`R1: ${noticeText(verification.message)}`);
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", noticeText(verification.message)));
             return applyOutcome;
         }
         const actions: string[] = [];
@@ -185,23 +185,23 @@ export class FixWithR1 implements vscode.Disposable {
                 scope: request.scope,
                 previousAttempt: { remaining: verification.remaining, newProblems: verification.newProblems }
             });
-            actions.push("Retry with R1");
+            actions.push(vscode.l10n.t("Retry with R1"));
         }
-        actions.push("Undo Fix");
-        void vscode.window.showWarningMessage(`R1: ${noticeText(verification.message)}`, ...actions).then(async (choice) => {
-            if (choice === "Retry with R1" && retryId) await this.retry(retryId);
-            else if (choice === "Undo Fix") await undoIfUnchanged(document, appliedVersion);
+        actions.push(vscode.l10n.t("Undo Fix"));
+        void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0}", noticeText(verification.message)), ...actions).then(async (choice) => {
+            if (choice === vscode.l10n.t("Retry with R1") && retryId) await this.retry(retryId);
+            else if (choice === vscode.l10n.t("Undo Fix")) await undoIfUnchanged(document, appliedVersion);
         });
         return { ...applyOutcome, ...(retryId ? { retryId } : {}) };
     }
 
     private tell(outcome: FixOutcome, level: "info" | "warning" | "error", showAnswer = false): FixOutcome {
         const text = `R1: ${noticeText(outcome.message)}`;
-        const buttons = showAnswer ? ["Show Reasoning"] : [];
+        const buttons = showAnswer ? [vscode.l10n.t("Show Reasoning")] : [];
         const shown = level === "info" ? vscode.window.showInformationMessage(text, ...buttons)
             : level === "warning" ? vscode.window.showWarningMessage(text, ...buttons) : vscode.window.showErrorMessage(text, ...buttons);
         void shown.then((choice) => {
-            if (choice === "Show Reasoning") void vscode.commands.executeCommand("r1.chatView.focus");
+            if (choice === vscode.l10n.t("Show Reasoning")) void vscode.commands.executeCommand("r1.chatView.focus");
         });
         return outcome;
     }
@@ -221,7 +221,7 @@ function lineDeltaNote(edit: TextEdit, oldText: string): string {
 /** Undoes the fix when the document is still as the fix left it (so the user's later typing is never undone). */
 async function undoIfUnchanged(document: vscode.TextDocument, version: number): Promise<void> {
     if (document.isClosed || document.version !== version) {
-        void vscode.window.showWarningMessage("R1: the document changed after the fix; use Undo in the editor instead.");
+        void vscode.window.showWarningMessage(vscode.l10n.t("R1: the document changed after the fix; use Undo in the editor instead."));
         return;
     }
     await vscode.window.showTextDocument(document);

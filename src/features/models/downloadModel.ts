@@ -16,7 +16,7 @@ import { useModelFile } from "./useModel";
 export function downloadEntry(services: Services, entry: CatalogEntry, then?: (path: string) => Promise<unknown>): Promise<string | undefined> {
     const running = services.models.download(entry.id);
     if (running) {
-        void vscode.window.showInformationMessage(`R1: ${entryLabel(entry)} is already downloading (see its notification).`);
+        void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0} is already downloading (see its notification).", entryLabel(entry)));
         return running.promise;
     }
     const controller = new AbortController();
@@ -58,7 +58,9 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
         const result = await vscode.window.withProgress(
             {
                 location: vscode.ProgressLocation.Notification,
-                title: `R1: ${already > 0 ? "resuming the download of" : "downloading"} ${label} (${formatBytes(entry.quantization.sizeBytes)})`,
+                title: already > 0
+                    ? vscode.l10n.t("R1: resuming the download of {0} ({1})", label, formatBytes(entry.quantization.sizeBytes))
+                    : vscode.l10n.t("R1: downloading {0} ({1})", label, formatBytes(entry.quantization.sizeBytes)),
                 cancellable: true
             },
             (progress, token) => {
@@ -87,7 +89,7 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
         if (error instanceof ModelDownloadError) {
             log[error.code === "aborted" ? "info" : "error"](`Download of ${entry.id} failed (${error.code}): ${error.message}`);
             if (error.code === "aborted") {
-                void vscode.window.showInformationMessage(`R1: ${error.message}`, "Resume").then((choice) => {
+                void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", error.message), vscode.l10n.t("Resume")).then((choice) => {
                     if (choice) void downloadEntry(services, entry, then);
                 });
             } else {
@@ -103,7 +105,7 @@ async function runDownload(services: Services, entry: CatalogEntry, controller: 
 
 /** Shows the error without waiting for it (the caller goes on); each button does what it says. */
 function showError(services: Services, entry: CatalogEntry, message: string, actions: DownloadErrorAction[], then?: (path: string) => Promise<unknown>): void {
-    void vscode.window.showErrorMessage(`R1: ${message}`, ...actions).then(async (choice) => {
+    void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0}", message), ...actions).then(async (choice) => {
         switch (choice) {
             case "Retry":
                 void downloadEntry(services, entry, then);

@@ -9,8 +9,8 @@ export function registerHuggingFaceToken({ models, log }: Services): vscode.Disp
         const token = typeof value === "string"
             ? value
             : await vscode.window.showInputBox({
-                title: "R1: Hugging Face access token",
-                prompt: "Only needed for gated repositories or to raise the rate limit. Create a read token at huggingface.co/settings/tokens. Leave empty to remove the saved token.",
+                title: vscode.l10n.t("R1: Hugging Face access token"),
+                prompt: vscode.l10n.t("Only needed for gated repositories or to raise the rate limit. Create a read token at huggingface.co/settings/tokens. Leave empty to remove the saved token."),
                 placeHolder: (await models.hasToken()) ? "A token is saved: enter a new one, or leave empty to remove it" : "hf_…",
                 password: true,
                 ignoreFocusOut: true,

@@ -16,7 +16,7 @@ interface ModelItem extends vscode.QuickPickItem {
     command?: string;
 }
 
-const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete" };
+const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: vscode.l10n.t("Delete") };
 
 const ACTION_LABEL: Record<StoredModelAction, string> = {
     use: "$(play) Use this model",
@@ -49,13 +49,13 @@ async function manageModels(services: Services): Promise<void> {
             store = await services.models.store();
             list = await store.list();
         } catch (error) {
-            void vscode.window.showErrorMessage(`R1: cannot read the models folder: ${error instanceof Error ? error.message : String(error)}`, "Models Folder Setting").then((c) => {
+            void vscode.window.showErrorMessage(vscode.l10n.t("R1: cannot read the models folder: {0}", error instanceof Error ? error.message : String(error)), vscode.l10n.t("Models Folder Setting")).then((c) => {
                 if (c) void vscode.commands.executeCommand("workbench.action.openSettings", "r1.modelsFolder");
             });
             return;
         }
         if (list.length === 0) {
-            const choice = await vscode.window.showInformationMessage(`R1: no models downloaded yet (models folder: ${store.root}).`, "Select Model");
+            const choice = await vscode.window.showInformationMessage(vscode.l10n.t("R1: no models downloaded yet (models folder: {0}).", store.root), vscode.l10n.t("Select Model"));
             if (choice) void vscode.commands.executeCommand("r1.selectModel");
             return;
         }
@@ -90,12 +90,12 @@ async function pickModel(services: Services, store: ModelStore, list: StoredMode
     const total = list.reduce((a, m) => a + m.sizeBytes + m.partialBytes, 0);
     items.push(
         { label: "", kind: vscode.QuickPickItemKind.Separator },
-        { label: "$(add) Download or select another model…", command: "r1.selectModel" },
-        { label: "$(settings-gear) Change the models folder…", detail: "r1.modelsFolder", command: "r1.openModelsFolderSetting" }
+        { label: vscode.l10n.t("$(add) Download or select another model…"), command: "r1.selectModel" },
+        { label: vscode.l10n.t("$(settings-gear) Change the models folder…"), detail: "r1.modelsFolder", command: "r1.openModelsFolderSetting" }
     );
     const qp = vscode.window.createQuickPick<ModelItem>();
-    qp.title = "R1: Manage Models";
-    qp.placeholder = `${formatBytes(total)} in ${store.root}: choose a model to use, resume or delete it`;
+    qp.title = vscode.l10n.t("R1: Manage Models");
+    qp.placeholder = vscode.l10n.t("{0} in {1}: choose a model to use, resume or delete it", formatBytes(total), store.root);
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.items = items;
@@ -129,7 +129,7 @@ async function pickModel(services: Services, store: ModelStore, list: StoredMode
 async function pickAction(model: StoredModel, view: StoredModelItem): Promise<StoredModelAction | undefined> {
     const picked = await vscode.window.showQuickPick(
         view.actions.map((a) => ({ label: a === "delete" ? `${ACTION_LABEL[a]} (frees ${formatBytes(view.diskBytes)})` : ACTION_LABEL[a], action: a })),
-        { title: `R1: ${basename(model.path)}`, placeHolder: view.description }
+        { title: vscode.l10n.t("R1: {0}", basename(model.path)), placeHolder: view.description }
     );
     return picked?.action;
 }
@@ -137,28 +137,26 @@ async function pickAction(model: StoredModel, view: StoredModelItem): Promise<St
 async function deleteModel(services: Services, store: ModelStore, model: StoredModel, view: StoredModelItem): Promise<void> {
     const name = basename(model.path);
     if (view.deleteNeeds === "cancel-download") {
-        void vscode.window.showWarningMessage(`R1: ${name} is being downloaded. Cancel the download first (in its notification, or here with "Cancel the download"), then delete it.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0} is being downloaded. Cancel the download first (in its notification, or here with \"Cancel the download\"), then delete it.", name));
         return;
     }
     const size = formatBytes(view.diskBytes);
     if (view.deleteNeeds === "unload") {
         const answer = await vscode.window.showWarningMessage(
-            `${name} is the active model: it must be unloaded before it can be deleted. ` +
-            `Unload it, clear r1.modelPath and delete ${size}? Choose another model afterwards with "R1: Select Model".`,
-            { modal: true },
-            "Unload and Delete"
+            vscode.l10n.t("{0} is the active model: it must be unloaded before it can be deleted. Unload it, clear r1.modelPath and delete {1}? Choose another model afterwards with \"R1: Select Model\".", name, size),
+            { modal: true }, vscode.l10n.t("Unload and Delete")
         );
-        if (answer !== "Unload and Delete") return;
+        if (answer !== vscode.l10n.t("Unload and Delete")) return;
         try {
             await services.modelProcess.unloadModel();
         } catch (error) {
-            void vscode.window.showErrorMessage(`R1: ${name} could not be unloaded (${error instanceof Error ? error.message : String(error)}), so it was not deleted.`);
+            void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0} could not be unloaded ({1}), so it was not deleted.", name, error instanceof Error ? error.message : String(error)));
             return;
         }
         if (samePath(services.config.modelPath, model.path)) await services.config.setModelPath("");
     } else {
-        const answer = await vscode.window.showWarningMessage(`Delete ${name} (${size}) from ${store.root}?`, { modal: true, detail: "Downloading it again takes as long as the first time." }, "Delete");
-        if (answer !== "Delete") return;
+        const answer = await vscode.window.showWarningMessage(vscode.l10n.t("Delete {0} ({1}) from {2}?", name, size, store.root), { modal: true, detail: vscode.l10n.t("Downloading it again takes as long as the first time.") }, vscode.l10n.t("Delete"));
+        if (answer !== vscode.l10n.t("Delete")) return;
     }
     try {
         const removed = await store.delete(model);
@@ -167,6 +165,6 @@ async function deleteModel(services: Services, store: ModelStore, model: StoredM
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         services.log.error(`Deleting ${model.path} failed: ${message}`);
-        void vscode.window.showErrorMessage(`R1: ${name} could not be deleted: ${message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0} could not be deleted: {1}", name, message));
     }
 }

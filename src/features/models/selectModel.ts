@@ -95,7 +95,7 @@ export async function gatherPickerData(services: Services): Promise<PickerData> 
     return { model, measured, entries };
 }
 
-const removeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Remove this remote engine (and its API key)" };
+const removeButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: vscode.l10n.t("Remove this remote engine (and its API key)") };
 
 function toQuickPickItems(model: PickerModel): Item[] {
     return model.items.map((i) =>
@@ -116,13 +116,13 @@ async function removeEndpoint(services: Services, qp: vscode.QuickPick<Item>, it
     qp.items = items;
 }
 
-const browseItem: Item = { label: "$(folder-opened) Use a GGUF file on disk…", action: { kind: "browse" } };
+const browseItem: Item = { label: vscode.l10n.t("$(folder-opened) Use a GGUF file on disk…"), action: { kind: "browse" } };
 
 /** Shows the picker at once (busy while the machine is measured) and acts on the choice. */
 async function showModelPicker(services: Services): Promise<boolean | undefined> {
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = "R1: Select Model";
-    qp.placeholder = "Measuring this machine and reading the catalog…";
+    qp.title = vscode.l10n.t("R1: Select Model");
+    qp.placeholder = vscode.l10n.t("Measuring this machine and reading the catalog…");
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     qp.busy = true;
@@ -154,7 +154,7 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             services.log.error(`The model picker could not read the catalog: ${message}`);
-            qp.placeholder = `The model catalog could not be read (${message.split("\n")[0]}). You can still use a GGUF file on disk.`;
+            qp.placeholder = vscode.l10n.t("The model catalog could not be read ({0}). You can still use a GGUF file on disk.", message.split("\n")[0]);
         } finally {
             qp.busy = false;
         }
@@ -174,7 +174,7 @@ async function showModelPicker(services: Services): Promise<boolean | undefined>
             await vscode.commands.executeCommand("r1.manageModels");
             return undefined;
         case "downloading":
-            void vscode.window.showInformationMessage("R1: this model is already downloading (see its notification).");
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: this model is already downloading (see its notification)."));
             return undefined;
         case "download": {
             const entry = data?.entries.find((e) => e.id === action.entryId);
@@ -203,17 +203,16 @@ async function confirmDownload(services: Services, entry: CatalogEntry, { model,
     const fit = judgeEntry(entry, measured.machine, services.config.engine().contextSize, evaluation);
     if (fit.fit !== "too-big") return true;
     const answer = await vscode.window.showWarningMessage(
-        `${entryLabel(entry)} needs about ${formatBytes(fit.needBytes)} (${fit.explanation}), more than this machine has free (${measured.summary}). ` +
-        `It would fail to load or run very slowly. Download ${formatBytes(entry.quantization.sizeBytes)} anyway?`,
-        { modal: true },
-        "Download Anyway"
+        vscode.l10n.t("{0} needs about {1} ({2}), more than this machine has free ({3}). ", entryLabel(entry), formatBytes(fit.needBytes), fit.explanation, measured.summary) +
+        vscode.l10n.t("It would fail to load or run very slowly. Download {0} anyway?", formatBytes(entry.quantization.sizeBytes)),
+        { modal: true }, vscode.l10n.t("Download Anyway")
     );
-    return answer === "Download Anyway";
+    return answer === vscode.l10n.t("Download Anyway");
 }
 
 async function pickGgufFile(current: string): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
-        title: "R1: Select a GGUF model file",
+        title: vscode.l10n.t("R1: Select a GGUF model file"),
         openLabel: "Use Model",
         canSelectMany: false,
         defaultUri: current ? vscode.Uri.file(current) : undefined,

@@ -20,7 +20,7 @@ export async function useModelFile(services: Services, modelPath: string): Promi
         services.log.error(`Not using ${modelPath} (${checked.problem.code}): ${problem}`);
         const previous = services.config.modelPath;
         const keep = previous && previous !== modelPath ? ` ${basename(previous)} stays selected.` : "";
-        void vscode.window.showErrorMessage(`R1: ${noticeText(problem)}${noticeText(keep)}`, "Select Model").then((choice) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t("R1: {0}{1}", noticeText(problem), noticeText(keep)), vscode.l10n.t("Select Model")).then((choice) => {
             if (choice) void vscode.commands.executeCommand("r1.selectModel");
         });
         return false;
@@ -32,7 +32,7 @@ export async function useModelFile(services: Services, modelPath: string): Promi
 export async function useModel({ config, modelProcess, log, engines }: Services, modelPath: string): Promise<boolean> {
     try {
         const result = await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: `R1: loading ${basename(modelPath)}…` },
+            { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("R1: loading {0}…", basename(modelPath)) },
             () => modelProcess.loadModel(modelPath)
         );
         await config.setModelPath(modelPath);

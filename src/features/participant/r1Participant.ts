@@ -75,7 +75,7 @@ export class R1Participant implements vscode.Disposable {
         const model = await chatModel(this.services);
         if (!model) {
             stream.markdown("No model is selected yet.");
-            stream.button({ command: "r1.selectModel", title: "Select Model" });
+            stream.button({ command: "r1.selectModel", title: vscode.l10n.t("Select Model") });
             return {};
         }
         if (model.refused) {
@@ -122,9 +122,9 @@ export class R1Participant implements vscode.Disposable {
         this.replies.set(id, { plan, result });
         while (this.replies.size > keptReplies) this.replies.delete(this.replies.keys().next().value!);
         if (!answering && result.reasoning) stream.markdown(`*${thoughtSummary(result)}; no answer${result.stopReason === "abort" ? " (stopped)" : result.thoughtState === "unclosed" ? " (it was still thinking when it stopped)" : ""}.*`);
-        if (result.reasoning) stream.button({ command: "r1.participant.showThinking", title: "Show Full Thinking", arguments: [id] });
+        if (result.reasoning) stream.button({ command: "r1.participant.showThinking", title: vscode.l10n.t("Show Full Thinking"), arguments: [id] });
         if (plan.fix && result.answer.trim() && result.stopReason !== "abort") {
-            stream.button({ command: "r1.participant.applyFix", title: "Review and Apply Fix", arguments: [id] });
+            stream.button({ command: "r1.participant.applyFix", title: vscode.l10n.t("Review and Apply Fix"), arguments: [id] });
         }
         const metadata: R1ReplyMetadata = { id, prompt: plan.prompt, answer: result.answer, historyTurns: history.length, promptTokens: result.stats.promptTokens };
         return { metadata: { r1: metadata } };
@@ -148,7 +148,7 @@ export class R1Participant implements vscode.Disposable {
     async applyFix(id: string): Promise<FixOutcome | undefined> {
         const reply = this.replies.get(id);
         if (!reply?.plan.fix) {
-            void vscode.window.showInformationMessage("R1: that answer is no longer available; ask @r1 /fix again.");
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: that answer is no longer available; ask @r1 /fix again."));
             return undefined;
         }
         // The first "request" of this fix is the answer the chat shows; a retry after a failed verification asks anew.

@@ -63,15 +63,15 @@ export class ReasoningRequests implements vscode.Disposable {
         const { config, modelProcess, display, log } = this.services;
         const target = await requestEngine(this.services);
         if (target.kind === "refused") {
-            const actions = vscode.workspace.isTrusted ? ["Select Model"] : ["Manage Workspace Trust", "Select Model"];
-            void vscode.window.showWarningMessage(`R1: ${target.message}`, ...actions).then((choice) => {
-                if (choice === "Select Model") void vscode.commands.executeCommand("r1.selectModel");
+            const actions = vscode.workspace.isTrusted ? [vscode.l10n.t("Select Model")] : [vscode.l10n.t("Manage Workspace Trust"), vscode.l10n.t("Select Model")];
+            void vscode.window.showWarningMessage(vscode.l10n.t("R1: {0}", target.message), ...actions).then((choice) => {
+                if (choice === vscode.l10n.t("Select Model")) void vscode.commands.executeCommand("r1.selectModel");
                 else if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
             });
             return { kind: "failed", message: target.message };
         }
         if (target.kind === "local" && !config.modelPath) {
-            void vscode.window.showInformationMessage("R1: no model is selected yet.", "Select Model").then((choice) => {
+            void vscode.window.showInformationMessage(vscode.l10n.t("R1: no model is selected yet."), vscode.l10n.t("Select Model")).then((choice) => {
                 if (choice) void vscode.commands.executeCommand("r1.selectModel");
             });
             return { kind: "noModel" };

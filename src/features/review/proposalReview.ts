@@ -129,10 +129,10 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         if (this.proposals.has(uri.toString())) {
             // Info toasts with buttons hide after a while and stay in the notification center (VS Code has no API to
             // take one back): a button pressed after the decision was made elsewhere says so instead of doing nothing.
-            void vscode.window.showInformationMessage(noticeText(spec.notice), "Apply", "Discard").then((choice) => {
+            void vscode.window.showInformationMessage(noticeText(spec.notice), vscode.l10n.t("Apply"), vscode.l10n.t("Discard")).then((choice) => {
                 if (!choice) return;
-                if (!this.decide(uri, choice === "Apply" ? "apply" : "discard")) {
-                    void vscode.window.showInformationMessage("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed.");
+                if (!this.decide(uri, choice === vscode.l10n.t("Apply") ? "apply" : "discard")) {
+                    void vscode.window.showInformationMessage(vscode.l10n.t("R1: that proposed change is no longer open: it was already applied, discarded, or its diff was closed."));
                 }
             });
         }

@@ -27,7 +27,8 @@ export class StatusBar implements vscode.Disposable {
             this.showRemote(remote);
             return;
         }
-        const configuredName = configuredModel ? basename(configuredModel).replace(/\.gguf$/i, "") : "";
+        // A file name can hold `$(icon)` too: escaped like the model's own name.
+        const configuredName = configuredModel ? escapeIcons(basename(configuredModel).replace(/\.gguf$/i, "")) : "";
         // The name is the model file's own (general.name) or its file name: untrusted, shown as text.
         const name = escapeIcons(status?.model?.name ?? configuredName);
         this.item.backgroundColor = undefined;

@@ -244,7 +244,7 @@ export class ModelHost {
                 if (!isOutOfMemory(error)) break;
             }
         }
-        if (!model) throw this.loadError(checked.info.name, lastFailure, mark);
+        if (!model) throw this.loadError(this.loadLabel(checked.info.name, modelPath), lastFailure, mark);
         const warnings: string[] = [];
         if (checked.info.trainContextSize > 0 && requestedContext > checked.info.trainContextSize) {
             warnings.push(`r1.contextSize asks for ${requestedContext} tokens, but ${checked.info.name} was trained for ${checked.info.trainContextSize}: the context is ${checked.info.trainContextSize} tokens.`);
@@ -262,7 +262,7 @@ export class ModelHost {
             });
         } catch (error) {
             await model.dispose();
-            throw this.loadError(checked.info.name, error, mark);
+            throw this.loadError(this.loadLabel(checked.info.name, modelPath), error, mark);
         }
         if (context.contextSize < contextWanted) warnings.push(`The context is capped at ${context.contextSize} tokens (r1.contextSize asks for ${contextWanted}): that is what fits in memory.`);
         for (const w of warnings) this.events.log("warn", w);
@@ -317,6 +317,12 @@ export class ModelHost {
         const fresh = await this.newSequence(loaded.context);
         this.loaded = { ...loaded, sequence: fresh.sequence, predictor: fresh.predictor };
         this.events.log("info", `Token prediction ${this.settings.tokenPrediction === false ? "off" : "on"}.`);
+    }
+
+    /** The model's name and its file, so that a refusal says which file it was. */
+    private loadLabel(name: string, modelPath: string): string {
+        const file = basename(modelPath);
+        return name === file ? file : `${name} (${file})`;
     }
 
     private loadError(name: string, error: unknown, mark: number): ModelError {

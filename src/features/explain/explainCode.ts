@@ -45,11 +45,22 @@ export class ExplainCode {
             name = (findEnclosingDefinition(text, cursorLine, document.languageId, "function") ?? findEnclosingDefinition(text, cursorLine, document.languageId))?.name;
         }
         if (target.isEmpty) return this.nothing("Select the code to explain.");
-        const plan = planExplain({
+        const budget = this.requests.codeCharBudget("explain");
+        const planWithin = (maxChars: number): ReturnType<typeof planExplain> => planExplain({
             filePath: vscode.workspace.asRelativePath(document.uri, false), languageId: document.languageId, documentText: text,
             range: { start: target.start, end: target.end }, ...(name ? { name } : {}),
-            maxChars: this.requests.codeCharBudget("explain")
+            maxChars
         });
+        let plan = planWithin(budget);
+        // A trimmed prompt is as long as the budget allows by its ~3 characters per token: count it with the model's
+        // tokenizer and trim further where that was too hopeful (a 5 MB selection must not fail as too long).
+        for (let maxChars = budget, i = 0; plan.trimmed && i < 3; i++) {
+            const tokens = await this.requests.promptTokens(plan.prompt);
+            const fit = Math.floor(budget / 3) - 64;
+            if (tokens === undefined || tokens <= fit) break;
+            maxChars = Math.floor((maxChars * fit * 0.95) / tokens);
+            plan = planWithin(maxChars);
+        }
         if (plan.trimmed) void vscode.window.showInformationMessage(vscode.l10n.t("R1: {0}", noticeText(plan.trimmed)));
         const outcome = await this.requests.run({
             action: "explain",

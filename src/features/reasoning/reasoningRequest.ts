@@ -47,6 +47,21 @@ export class ReasoningRequests implements vscode.Disposable {
         return contextCharBudget(config.engine().contextSize, config.thinkingBudget(action));
     }
 
+    /**
+     * Tokens of `text` by the loaded local model's own tokenizer; undefined where that cannot be asked (no model
+     * loaded yet, the model process down). The character budget above assumes ~3 characters per token, which a
+     * byte-level or unusual text breaks: a trimmed prompt is checked with this before it is sent.
+     */
+    async promptTokens(text: string): Promise<number | undefined> {
+        try {
+            const modelPath = this.services.config.modelPath;
+            return await this.services.modelProcess.countTokens({ text, ...(modelPath ? { modelPath } : {}) });
+        } catch (error) {
+            this.services.log.warn(`Counting the prompt's tokens failed: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+    }
+
     /** Number of requests running now. */
     get active(): number {
         return this.running.size;

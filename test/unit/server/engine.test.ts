@@ -296,7 +296,7 @@ describe("models: load, switch, bad files", () => {
             [notGguf, ErrorCodes.notGguf, /notes\.gguf is not a GGUF model file/],
             [truncated, ErrorCodes.loadFailed, /truncated\.gguf is incomplete: \d+ of \d+ bytes \(\d+\.\d%\)/],
             [wrongArch, ErrorCodes.loadFailed, /^wrong-arch\.gguf is a "qwenX" model; R1 Reasoner runs qwen2, llama, deepseek2 models/],
-            [wrongTensor, ErrorCodes.loadFailed, /^Could not load wrong-tensor: missing tensor 'output_norm\.weight'/]
+            [wrongTensor, ErrorCodes.loadFailed, /^Could not load wrong-tensor \(wrong-tensor\.gguf\): missing tensor 'output_norm\.weight'/]
         ];
         for (const [path, code, message] of cases) {
             await assert.rejects(client.loadModel(path), (e: { code: number; message: string }) => {

@@ -28,7 +28,6 @@ import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { normalizeFileHint, pathMatchesHint } from "../../core/chat/fileSearch";
 import { type EditTarget, splitLines, wholeLinesRange } from "../../core/edit/textEdit";
 import { relativePath, toRange } from "./chatContext";
-import { fileGone } from "../review/fileGone";
 import { proposalScheme, type ProposalReview } from "../review/proposalReview";
 import { newFileTarget, proposeNewFile } from "./newFileProposal";
 
@@ -276,9 +275,6 @@ export class ChatCodeActions implements vscode.Disposable {
         const { document } = c;
         const name = fileName(document.uri);
         const uri = document.uri.toString();
-        // The attached file was deleted or renamed since (its document can stay open): never propose a change to it.
-        const goneBefore = await fileGone(document.uri);
-        if (goneBefore) return this.tell({ status: "refused", message: goneBefore, uri }, "warning");
         const fits = rebaseEdit(c.baseText, document.getText(), proposal.edit);
         if (!fits.ok) return this.tell({ status: "refused", message: fits.reason, uri }, "warning");
         const decision = await this.review.review({
@@ -290,8 +286,6 @@ export class ChatCodeActions implements vscode.Disposable {
             if (decision.why === "stale") return this.tell({ status: "refused", message: decision.message ?? `${name} changed.`, uri }, "warning");
             return { status: "discarded", message: "Discarded; nothing was changed.", uri };
         }
-        const goneAfter = await fileGone(document.uri);
-        if (goneAfter) return this.tell({ status: "refused", message: goneAfter, uri }, "warning");
         const e = decision.edit;
         const we = new vscode.WorkspaceEdit();
         we.replace(document.uri, toRange(e.range), e.newText);

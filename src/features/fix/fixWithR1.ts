@@ -13,7 +13,6 @@ import { proposeEdit } from "../../core/edit/proposedEdit";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import type { TextEdit, TextRange } from "../../core/edit/textEdit";
 import { currentDiagnostics, watchDiagnostics } from "./diagnosticsWatch";
-import { fileGone } from "../review/fileGone";
 import type { ProposalReview } from "../review/proposalReview";
 import type { ReasoningRequests } from "../reasoning/reasoningRequest";
 import type { Services } from "../services";
@@ -97,9 +96,6 @@ export class FixWithR1 implements vscode.Disposable {
             return this.tell({ ...base, status: "cancelled", message: "Fix cancelled; nothing was changed. The partial reasoning is in the R1 view." }, "info");
         }
         const result = outcome.result;
-        // Deleted or renamed while the model thought: the open document is no longer the file (never edit it).
-        const goneBefore = await fileGone(document.uri);
-        if (goneBefore) return this.tell({ ...base, status: "refused", message: goneBefore }, "warning");
         if (isWhitespaceOnly(result.answer)) {
             const why = result.thoughtState === "unclosed" ? " (it was still thinking when it stopped: raise r1.fix.thinkingBudget or r1.maxTokens)" : "";
             return this.tell({ ...base, status: "refused", message: `The model gave no answer${why}; nothing was changed.` }, "warning", true);
@@ -130,9 +126,6 @@ export class FixWithR1 implements vscode.Disposable {
             return { ...base, status: "discarded", message: "Discarded; nothing was changed.", edit: proposal.edit };
         }
 
-        // Deleted or renamed while the diff was open: refuse as above.
-        const goneAfter = await fileGone(document.uri);
-        if (goneAfter) return this.tell({ ...base, status: "refused", message: goneAfter, edit: proposal.edit }, "warning");
         // Apply as one undoable edit, watching the diagnostics from just before it.
         const before = currentDiagnostics(document.uri);
         const targets = request.diagnostics;

@@ -1,6 +1,6 @@
 // A file the request was about may be deleted or renamed while the model thinks (or while its diff is open). Its
 // TextDocument can stay open in memory, so editing it would bring the old path back with the model's change on it:
-// the flows ask here first and refuse with this message instead.
+// ProposalReview asks here before it opens a diff and again after Apply, and refuses with this message instead.
 import * as vscode from "vscode";
 
 /** Why no edit may land on `uri` (it is no longer on disk), or undefined when it is still there (or has no disk). */

@@ -7,6 +7,7 @@
 // with the reason, never applied to shifted text. Closing the diff discards it. Whatever the decision, its diff is
 // closed before the decision is returned: a refused, discarded or applied proposal never leaves a tab behind.
 import * as vscode from "vscode";
+import { fileGone } from "./fileGone";
 import { noticeText } from "../../core/answer/untrustedText";
 import { rebaseEdit } from "../../core/edit/rebaseEdit";
 import { applyEdit as applyTextEdit, type TextEdit } from "../../core/edit/textEdit";
@@ -110,7 +111,7 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         let resolveDecision!: (d: ReviewDecision) => void;
         const decision = new Promise<ReviewDecision>((r) => (resolveDecision = r));
         const proposal: Proposal = { id, spec, uri, current: undefined, content: "", resolve: resolveDecision };
-        const refusal = this.refresh(proposal);
+        const refusal = this.refresh(proposal) ?? await this.gone(spec);
         if (refusal) return { kind: "discard", why: "stale", message: refusal };
         this.proposals.set(uri.toString(), proposal);
         try {
@@ -139,7 +140,14 @@ export class ProposalReview implements vscode.Disposable, vscode.TextDocumentCon
         const made = await decision;
         // Only here, after the diff has opened: a decision made while it was opening would find no tab to close.
         await this.closeDiff(uri);
-        return made;
+        // Deleted or renamed while the diff was open: Apply would write the old path back.
+        const goneNow = made.kind === "apply" ? await this.gone(spec) : undefined;
+        return goneNow ? { kind: "discard", why: "stale", message: goneNow } : made;
+    }
+
+    /** Why the reviewed file can take no edit (deleted or renamed: its document can stay open); a new file: never. */
+    private gone(spec: ProposalSpec | NewFileProposalSpec): Promise<string | undefined> {
+        return "newFile" in spec ? Promise.resolve(undefined) : fileGone(spec.document.uri);
     }
 
     /**

@@ -13,6 +13,8 @@ export interface BuiltVsix {
     file: string;
     bytes: number;
     files: number;
+    /** The .js files inside (vsce warns when there are more than 100). */
+    jsFiles: number;
     backends: string[];
     problems: string[];
     /** vsce's WARNING lines (empty when it printed none). */
@@ -37,12 +39,12 @@ export async function buildVsix(target: PackageTarget, options: BuildVsixOptions
     const vsceWarnings = vsceOutput.split(/\r?\n/).filter((l) => /\bWARNING\b/.test(l));
     const { entries, bytes, problems } = checkVsix(file, target);
     const backends = backendsOf(entries.map((e) => e.path).filter((p) => p.includes("node_modules/@node-llama-cpp/")));
-    return { target: target.target, file, bytes, files: entries.length, backends, problems, vsceWarnings, vsceOutput };
+    return { target: target.target, file, bytes, files: entries.length, jsFiles: entries.filter((e) => /\.js$/i.test(e.path)).length, backends, problems, vsceWarnings, vsceOutput };
 }
 
 export function sizeTable(rows: readonly BuiltVsix[]): string {
-    const lines = [["target", "size", "files", "llama.cpp backends", "contents check"]];
-    for (const r of rows) lines.push([r.target, `${(r.bytes / 1048576).toFixed(1)} MB`, String(r.files), r.backends.join(", "), r.problems.length ? `${r.problems.length} problem(s)` : "ok"]);
+    const lines = [["target", "size", "files", ".js files", "llama.cpp backends", "contents check"]];
+    for (const r of rows) lines.push([r.target, `${(r.bytes / 1048576).toFixed(1)} MB`, String(r.files), String(r.jsFiles), r.backends.join(", "), r.problems.length ? `${r.problems.length} problem(s)` : "ok"]);
     const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
     return lines.map((l, j) => l.map((c, i) => c.padEnd(widths[i])).join("  ") + (j === 0 ? `\n${widths.map((w) => "-".repeat(w)).join("  ")}` : "")).join("\n");
 }

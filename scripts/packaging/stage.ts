@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fetchVerifiedPackage } from "../../src/platform/npm/fetchPackage";
 import { DEFAULT_REGISTRY } from "../../src/platform/npm/registryPackage";
+import { bundleLlama } from "./bundleLlama";
 import type { PackageTarget } from "./targets";
 
 /** Files and folders of the working tree the extension needs at run time (relative paths; folders end with /). */
@@ -130,29 +131,29 @@ export async function stage(stageDir: string, target: PackageTarget, options: St
     writeFileSync(join(stageDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(join(stageDir, ".vscodeignore"), "# Staged by scripts/package.ts: every file here is shipped.\n.vscodeignore\n");
 
-    for (const dir of productionPackages(root, target.target)) {
-        const name = dir.replace(/^.*node_modules\//, "");
-        if (BUILD_ONLY.has(name) || name.startsWith("@node-llama-cpp/")) continue;
-        const from = join(root, dir);
-        if (name === "node-llama-cpp") {
-            // Its compiled JS and the small metadata files it reads; not the llama.cpp sources it can build from.
-            copyFiltered(from, join(stageDir, dir), (rel) => rel === "package.json" || rel === "LICENSE" || rel === "dist" || rel === "llama" || rel === "templates" ||
-                (rel.startsWith("dist/") && /(^|\/)[^.]+$|\.(js|json)$/.test(rel) && !NEVER.test(rel)) ||
-                /^llama\/[^/]+\.json$/.test(rel) || rel.startsWith("llama/grammars") || rel.startsWith("templates/"));
-            // Without the build-only dependencies it no longer has (vsce runs `npm list`, which checks them).
-            const m = join(stageDir, dir, "package.json");
-            const pkg = JSON.parse(readFileSync(m, "utf8")) as Manifest;
-            for (const d of BUILD_ONLY) delete pkg.dependencies?.[d];
-            writeFileSync(m, JSON.stringify(pkg, null, 2));
-            // Token prediction needs the draft-check fix (scripts/patchNodeLlamaCpp.mjs): never ship the file without it.
-            const evaluator = join(stageDir, dir, "dist/evaluator/LlamaContext/LlamaContext.js");
-            if (!readFileSync(evaluator, "utf8").includes("validatedTokens.push([evalTokens[i], resultToken]);"))
-                throw new Error(`${evaluator} lacks the draft-check fix: run node scripts/patchNodeLlamaCpp.mjs`);
-            continue;
-        }
-        // A nested package is copied with its parent's folder; its own node_modules come from its own line.
-        copyFiltered(from, join(stageDir, dir), (rel) => !rel.startsWith("node_modules") && !NEVER.test(rel));
-    }
+    // node-llama-cpp and every package it needs at run time are bundled into two files (bundleLlama.ts); what is
+    // copied is its manifest, licence and the small metadata files it reads, never the llama.cpp sources.
+    const packages = productionPackages(root, target.target);
+    if (!packages.includes("node_modules/node-llama-cpp")) throw new Error("node-llama-cpp is not a dependency of the extension");
+    const from = join(root, "node_modules", "node-llama-cpp");
+    const to = join(stageDir, "node_modules", "node-llama-cpp");
+    // Token prediction needs the draft-check fix (scripts/patchNodeLlamaCpp.mjs): never bundle the file without it.
+    const evaluator = join(from, "dist/evaluator/LlamaContext/LlamaContext.js");
+    if (!readFileSync(evaluator, "utf8").includes("validatedTokens.push([evalTokens[i], resultToken]);"))
+        throw new Error(`${evaluator} lacks the draft-check fix: run node scripts/patchNodeLlamaCpp.mjs`);
+    copyFiltered(from, to, (rel) => rel === "package.json" || rel === "LICENSE" || rel === "llama" ||
+        /^llama\/[^/]+\.json$/.test(rel) || rel.startsWith("llama/grammars"));
+    const bundled = await bundleLlama(from, to);
+    options.log?.(`  node-llama-cpp and ${packages.length - 1} dependencies bundled: ${bundled.files.length} files, ${(bundled.bytes / 1048576).toFixed(1)} MB`);
+    const bundle = readFileSync(join(to, "dist/index.js"), "utf8");
+    if (!bundle.includes("r1Sampled(") || !/validatedTokens\.push\(\[evalTokens\[\w+\], resultToken\]\)/.test(bundle))
+        throw new Error("the bundled node-llama-cpp lacks the draft-check fix");
+    // Its dependencies are inside the bundle: the manifest lists none (vsce runs `npm list`, which checks them);
+    // the optional @node-llama-cpp/* binary packages stay, of which the target's are added below.
+    const m = join(to, "package.json");
+    const pkg = JSON.parse(readFileSync(m, "utf8")) as Manifest;
+    delete pkg.dependencies;
+    writeFileSync(m, JSON.stringify(pkg, null, 2));
     for (const name of target.binaries) {
         const { dir, from } = await binaryPackage(name, options);
         options.log?.(`  @node-llama-cpp/${name} from ${from}`);

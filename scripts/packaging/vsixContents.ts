@@ -55,7 +55,9 @@ export function readVsix(file: string): VsixEntry[] {
 
 const REQUIRED = [
     "extension/package.json", "extension/package.nls.json", "extension/dist/extension.js", "extension/dist/server.js",
-    "extension/media/icon.png", "extension/node_modules/node-llama-cpp/package.json", "extension/node_modules/node-llama-cpp/dist/index.js"
+    "extension/media/icon.png", "extension/node_modules/node-llama-cpp/package.json", "extension/node_modules/node-llama-cpp/dist/index.js",
+    // Forked by file name to try a llama.cpp binary before loading it (bundleLlama.ts keeps it a file of its own).
+    "extension/node_modules/node-llama-cpp/dist/bindings/utils/testBindingBinary.js"
 ];
 
 /** Why each forbidden file is forbidden (empty: the VSIX passes). */

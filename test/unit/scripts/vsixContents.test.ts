@@ -30,7 +30,8 @@ const machO = (cpu: number) => Buffer.from([0xcf, 0xfa, 0xed, 0xfe, cpu & 0xff, 
 
 const good: VsixEntry[] = ([
     "extension/package.json", "extension/package.nls.json", "extension/dist/extension.js", "extension/dist/server.js", "extension/media/icon.png",
-    "extension/node_modules/node-llama-cpp/package.json", "extension/node_modules/node-llama-cpp/dist/index.js", "extension/node_modules/node-llama-cpp/llama/grammars/json.gbnf"
+    "extension/node_modules/node-llama-cpp/package.json", "extension/node_modules/node-llama-cpp/dist/index.js",
+    "extension/node_modules/node-llama-cpp/dist/bindings/utils/testBindingBinary.js", "extension/node_modules/node-llama-cpp/llama/grammars/json.gbnf"
 ].map((path) => ({ path, size: 10 })) as VsixEntry[]).concat([{ path: "extension/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64/llama-addon.node", size: 700_000, head: elfX64 }]);
 
 test("native headers: ELF, PE and Mach-O machines are told apart", () => {

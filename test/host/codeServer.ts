@@ -11,7 +11,8 @@ import { codeServerEntry, hostUnavailableReason, node24Bin, node24Home } from ".
 export interface CodeServerOptions {
     /**
      * Record every connect() of code-server and everything it starts (extension host, model process) into this file
-     * with `strace -f -e trace=connect` (see connectRecorder). Unset, or strace missing: not recorded.
+     * with `strace -f -e trace=connect,clone,clone3,fork,vfork` (see straceBinary; the clone/fork records say which
+     * process each thread id belongs to). Unset, or strace missing: not recorded.
      */
     readonly connectLog?: string;
     /** Folder the workbench opens by default (`/?folder=` picks another). */
@@ -225,7 +226,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         options.onOutput?.(`${r.stdout}${r.stderr}`.trim());
     }
 
-    const tracer = options.connectLog && straceBinary() ? [straceBinary()!, "-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", options.connectLog] : [];
+    const tracer = options.connectLog && straceBinary() ? [straceBinary()!, "-f", "--seccomp-bpf", "-qq", "-e", straceCalls, "-o", options.connectLog] : [];
     const child = spawn("/bin/sh", ["-c", watchdogScript, "r1-code-server", ...tracer, node24Bin, ...args], {
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
@@ -329,6 +330,13 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 let straceChecked: string | null | undefined;
 
 /**
+ * What strace records: every connect(), and every clone/fork, because `strace -f` names the thread that made a call,
+ * not its process; a clone with CLONE_THREAD adds a thread to its caller's process (the privacy test maps thread ids
+ * to processes with them).
+ */
+const straceCalls = "trace=connect,clone,clone3,fork,vfork";
+
+/**
  * strace, where this machine has it and may use it (a container without ptrace refuses it): the privacy test
  * records connection attempts with it. undefined otherwise; checked once, by tracing `true`.
  */
@@ -338,7 +346,7 @@ export function straceBinary(): string | undefined {
     for (const dir of (process.env.PATH ?? "").split(":").concat("/usr/bin")) {
         const p = join(dir, "strace");
         if (!dir || !existsSync(p)) continue;
-        const probe = spawnSync(p, ["-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", "/dev/null", "true"], { stdio: "ignore", timeout: 10_000 });
+        const probe = spawnSync(p, ["-f", "--seccomp-bpf", "-qq", "-e", straceCalls, "-o", "/dev/null", "true"], { stdio: "ignore", timeout: 10_000 });
         if (probe.status === 0) straceChecked = p;
         break;
     }

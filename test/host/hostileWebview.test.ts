@@ -5,7 +5,10 @@
 // hostile name is attached through `@` completion (its chip and the completion list show the name). Then the page
 // itself posts malformed messages to the host, through the same channel as acquireVsCodeApi().postMessage (the
 // webview host frame's __vscode_post_message__): the host rejects them (the log says so), and a forged message of a
-// valid shape still cannot attach a file outside the workspace. Counted: vectors tried, payloads executed (0).
+// valid shape still cannot attach a file outside the workspace. Counted: vectors tried, payloads executed (0), and
+// vectors rendered: each vector sits between its own begin and end markers, and each marker must be in the reply once,
+// not hidden, and a paragraph of its own (a vector that is lost, hides what follows it, is shown twice or runs into the
+// next is named, with its number, category and text).
 import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,13 +27,85 @@ const P = "window.__pwned=1";
 const hostileFileName = `[run](command:workbench.action.terminal.new)<img src=x onerror=${P}>$(alert).ts`;
 const hostileQuestion = `$(alert) <img src=x onerror=${P}> [x](command:workbench.action.terminal.new) what is this?`;
 
-/** Every vector, each closed off (an unclosed fence would turn the rest into one code block). */
+/**
+ * The markers around vector `i`: plain letters, digits and hyphens, which no markdown rule, highlighter or
+ * sanitizer step changes, so each survives as text whatever the vector next to it does (a vector that turns what
+ * follows into raw-HTML text or code leaves the marker shown, but no longer a paragraph of its own).
+ */
+function vectorMarker(i: number, edge: "begin" | "end"): string {
+    return `HOSTILE-VECTOR-${String(i).padStart(3, "0")}-${edge.toUpperCase()}`;
+}
+
+/**
+ * `text` closed off, so that it cannot run into the vectors after it: an unclosed fence would turn the rest of the
+ * answer into one code block, and an HTML block opened by <script, <pre, <style or <textarea (CommonMark's type 1)
+ * runs to the first line that holds its closing tag, not to a blank line ("<script\n>…</script\n>" would take the
+ * next 35 vectors in as raw-HTML text, and they would never be rendered as markdown).
+ */
+function closedOff(text: string): string {
+    const fences = (text.match(/^(```|~~~)/gm) ?? []).length;
+    if (fences % 2 === 1) return `${text}\n${text.includes("~~~") ? "~~~" : "```"}`;
+    const rawBlock = /^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)/im.exec(text);
+    if (rawBlock && !new RegExp(`</${rawBlock[1]}>`, "i").test(text.slice(rawBlock.index))) return `${text}\n</${rawBlock[1]}>`;
+    return text;
+}
+
+/** Every vector between its own markers, each in a paragraph of its own. */
 function vectorsAnswer(): string {
-    const parts = hostileVectors.map((v, i) => {
-        const fences = (v.text.match(/^(```|~~~)/gm) ?? []).length;
-        return `Vector ${i}:\n\n${v.text}${fences % 2 === 1 ? `\n${v.text.includes("~~~") ? "~~~" : "```"}` : ""}`;
-    });
+    const parts = hostileVectors.map((v, i) => `${vectorMarker(i, "begin")}\n\n${closedOff(v.text)}\n\n${vectorMarker(i, "end")}`);
     return `\n\n${parts.join("\n\n")}\n\nEnd of the hostile vectors.`;
+}
+
+interface MarkerAudit {
+    /** Markers not in the reply's text at all. */
+    missing: string[];
+    /** Markers in the text more than once (content rendered twice). */
+    repeated: string[];
+    /** Markers in the text, but in an element hidden by CSS (display, visibility, opacity). */
+    hidden: string[];
+    /** Markers that are not a paragraph of their own: a vector took them into its own block. */
+    merged: string[];
+}
+
+/**
+ * Finds every marker in the reply's text nodes and checks that each is there exactly once, not hidden, and a
+ * paragraph of its own (so that the vectors on either side of it were rendered as markdown each on its own).
+ * Not innerText: long answers are rendered in chunks sealed with `content-visibility: auto`
+ * (markdownStream.ts), whose text innerText leaves out while they are scrolled out of view, so a count
+ * by innerText depends on the scroll position. checkVisibility() counts such a chunk as visible (it is
+ * rendered when scrolled to) but not content hidden by display, visibility or opacity.
+ */
+function markerAuditScript(markers: string[]): string {
+    return `(() => {
+        const markers = ${JSON.stringify(markers)};
+        const root = [...document.querySelectorAll(".r1-reply")].pop() ?? document.body;
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        let text = "";
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            nodes.push({ start: text.length, node: n });
+            text += n.data;
+        }
+        const nodeAt = (offset) => {
+            let lo = 0, hi = nodes.length - 1;
+            while (lo < hi) {
+                const mid = (lo + hi + 1) >> 1;
+                if (nodes[mid].start <= offset) lo = mid; else hi = mid - 1;
+            }
+            return nodes[lo].node;
+        };
+        const visibility = { checkOpacity: true, opacityProperty: true, checkVisibilityCSS: true, visibilityProperty: true, contentVisibilityAuto: false };
+        const missing = [], repeated = [], hidden = [], merged = [];
+        for (const marker of markers) {
+            const at = text.indexOf(marker);
+            if (at < 0) { missing.push(marker); continue; }
+            if (text.indexOf(marker, at + 1) >= 0) repeated.push(marker);
+            const element = nodeAt(at).parentElement;
+            if (!element || !element.checkVisibility(visibility)) hidden.push(marker);
+            if (element?.tagName !== "P" || element.textContent.trim() !== marker) merged.push(marker);
+        }
+        return { missing, repeated, hidden, merged };
+    })()`;
 }
 
 /** The frames of the chat webview: the host frame (with __vscode_post_message__) and the page's own. */
@@ -50,7 +125,7 @@ async function postFromPage(host: Frame, message: unknown): Promise<void> {
 
 const forbidden = "script:not([src*='webview.js']), iframe, frame, img, object, embed, form, input, textarea:not(.prompt), svg:not(.codicon), math, video, audio, base, meta, link:not([rel=stylesheet]), style, portal";
 
-describe("UI: Hostile input in the real chat webview", { skip: unavailable ?? "known failing, not yet fixed: fewer vectors are counted as rendered (162) than sent (179): the count must be per vector" }, () => {
+describe("UI: Hostile input in the real chat webview", { skip: unavailable }, () => {
     test("UI: Hostile: every hostile vector rendered in the real webview runs nothing; hostile titles and file names stay text; malformed messages from the page are rejected", { timeout: 300_000 }, async (t) => {
         const spec = { pieces: r1ReplyPieces({ thought: "Here are the vectors.", answer: vectorsAnswer() }), contextLength: 32768, name: "scripted hostile vectors" };
         await withWorkbench({
@@ -82,11 +157,21 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable ?? "k
                 const root = [...document.querySelectorAll(".r1-reply")].pop() ?? document.body;
                 const bad = [...root.querySelectorAll(${JSON.stringify(forbidden)})].filter((e) => !e.closest(".r1-codeblock-header")).map((e) => e.outerHTML.slice(0, 80));
                 const handlers = [...root.querySelectorAll("*")].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name) || (a.name === "href" && !/^#/.test(a.value))).map((a) => e.tagName + " " + a.name));
-                return { pwned: window.__pwned, bad, handlers, vectorsShown: (root.innerText.match(/Vector \\d+:/g) ?? []).length };
-            })()`) as { pwned?: number; bad: string[]; handlers: string[]; vectorsShown: number };
-            t.diagnostic(`${hostileVectors.length} hostile vectors tried in the real webview; ${audit.vectorsShown} shown; executed: ${audit.pwned ? 1 : 0}`);
+                return { pwned: window.__pwned, bad, handlers };
+            })()`) as { pwned?: number; bad: string[]; handlers: string[] };
+            // Every vector rendered: both of its markers shown, once each.
+            const markers = hostileVectors.flatMap((_, i) => [vectorMarker(i, "begin"), vectorMarker(i, "end")]);
+            const shown = await content.evaluate(markerAuditScript(markers)) as MarkerAudit;
+            const lost = new Set([...shown.missing, ...shown.repeated, ...shown.hidden, ...shown.merged].map((m) => Number(/\d+/.exec(m)![0])));
+            const rendered = hostileVectors.length - lost.size;
+            t.diagnostic(`${hostileVectors.length} hostile vectors tried in the real webview; ${rendered} rendered (both markers shown, once each, as paragraphs of their own); executed: ${audit.pwned ? 1 : 0}`);
             assert.equal(audit.pwned, undefined, "no payload ran in the webview");
-            assert.equal(audit.vectorsShown, hostileVectors.length, "every vector was rendered");
+            const describeLost = (list: string[]) => list.map((m) => { const i = Number(/\d+/.exec(m)![0]); return `${m} [${hostileVectors[i].category}] ${JSON.stringify(hostileVectors[i].text)}`; });
+            assert.deepEqual(describeLost(shown.missing), [], "every vector's markers are in the reply");
+            assert.deepEqual(describeLost(shown.repeated), [], "no vector's marker is shown twice");
+            assert.deepEqual(describeLost(shown.hidden), [], "no vector's marker is hidden");
+            assert.deepEqual(describeLost(shown.merged), [], "every vector's markers are paragraphs of their own (no vector ran into the next)");
+            assert.equal(rendered, hostileVectors.length, "every vector was rendered");
             assert.deepEqual(audit.bad, [], "no forbidden element");
             assert.deepEqual(audit.handlers, [], "no event handler or href attribute");
             assert.equal(await page.evaluate("window.__pwned"), undefined, "nothing ran in the workbench");

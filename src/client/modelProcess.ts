@@ -9,6 +9,7 @@
 // Nothing starts the process but a request: activation only builds this object (the status is undefined, "not
 // started", until the first request). The engine settings are sent whenever the client reaches Running, so a
 // process the client library restarted after a crash gets them however long its start takes.
+import { MODEL_PROCESS_EXEC_ARGV, modelProcessEnv } from "../platform/modelProcessLaunch";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
@@ -117,8 +118,8 @@ export class ModelProcess implements vscode.Disposable {
         const serverOptions: ServerOptions = async () => {
             const child = fork(this.serverModule, ["--node-ipc"], {
                 silent: true,
-                execArgv: [],
-                env: { ...process.env, NODE_LLAMA_CPP_POSTINSTALL: "skip" }
+                execArgv: [...MODEL_PROCESS_EXEC_ARGV],
+                env: modelProcessEnv(process.env)
             });
             this.child = child;
             this.stderrTail = [];

@@ -1,6 +1,7 @@
 // A plain-Node LSP client for the model process, without VS Code: it forks dist/server.js, performs the LSP
 // initialize handshake and speaks the r1/* messages of src/shared/lspMessages.ts. `npm run ask`, the benchmarks and the tests use it, which
 // also proves the server is editor-agnostic.
+import { MODEL_PROCESS_EXEC_ARGV, modelProcessEnv } from "./modelProcessLaunch";
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import {
@@ -64,7 +65,7 @@ export class ModelProcessClient {
     readonly stderr: string[] = [];
 
     private constructor(options: ModelProcessClientOptions) {
-        this.child = fork(options.serverModule, ["--node-ipc"], { silent: true, execArgv: [], env: { ...process.env, ...options.env } });
+        this.child = fork(options.serverModule, ["--node-ipc"], { silent: true, execArgv: [...MODEL_PROCESS_EXEC_ARGV], env: modelProcessEnv(process.env, options.env) });
         this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve({ code, signal })));
         this.child.stderr?.setEncoding("utf8").on("data", (d: string) => {
             for (const line of d.split(/\r?\n/)) {

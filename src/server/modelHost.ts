@@ -7,6 +7,7 @@ import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel
 import { ErrorCodes, type EngineInfo, type EngineSettings, type MachineReport, type ModelInfo, type ProcessResources, type ServerState, type ServerStatus } from "../shared/lspProtocol";
 import { createAnswerPredictor, type AnswerPhasePredictor } from "./answerPredictor";
 import { createForcedThinkWrapper } from "./forcedThinkWrapper";
+import { IdleCollector } from "./idleCollector";
 import { getRuntime, LlamaLogBuffer, LlamaRuntimeError, loadNodeLlamaCpp } from "./llamaRuntime";
 import { ModelError } from "./modelErrors";
 import { chooseThreads, type ThreadChoice } from "../core/models/threadChoice";
@@ -48,6 +49,7 @@ export class ModelHost {
     private generating = false;
     private lastError: string | undefined;
     private idleTimer: NodeJS.Timeout | undefined;
+    private readonly collector = new IdleCollector();
     readonly llamaLogs = new LlamaLogBuffer();
 
     constructor(private readonly events: ModelHostEvents) {}
@@ -93,7 +95,8 @@ export class ModelHost {
         const active: Record<string, number> = {};
         for (const type of process.getActiveResourcesInfo()) active[type] = (active[type] ?? 0) + 1;
         const context = this.loaded?.context;
-        return { active, sequencesInUse: context ? context.totalSequences - context.sequencesLeft : 0 };
+        const { heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+        return { active, sequencesInUse: context ? context.totalSequences - context.sequencesLeft : 0, memory: { heapTotal, heapUsed, external, arrayBuffers, idleCollection: this.collector.state() } };
     }
 
     /** GPU, VRAM and RAM as llama.cpp sees them, for choosing a model that fits. */
@@ -132,6 +135,7 @@ export class ModelHost {
     /** Runs `job` when every earlier request has finished, with `modelPath` loaded. */
     run<T>(modelPath: string, job: (model: LoadedModel) => Promise<T>, onLoading?: (name: string) => void): Promise<T> {
         this.active++;
+        this.collector.busy();
         this.emitStatus();
         return this.enqueue(async () => {
             try {
@@ -142,6 +146,7 @@ export class ModelHost {
             } finally {
                 this.generating = false;
                 this.active--;
+                if (this.active === 0) this.collector.idle();
                 this.armIdleTimer();
                 this.emitStatus();
             }
@@ -159,6 +164,7 @@ export class ModelHost {
 
     async dispose(): Promise<void> {
         clearTimeout(this.idleTimer);
+        this.collector.dispose();
         await this.unloadNow();
     }
 

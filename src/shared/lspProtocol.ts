@@ -174,6 +174,15 @@ export interface ProcessResources {
     active: Record<string, number>;
     /** Context sequences in use (0 or 1: one per loaded model). */
     sequencesInUse: number;
+    /** Where the RSS goes: V8's heap (total and used) and memory outside it held by JS objects (bytes). */
+    memory?: {
+        heapTotal: number;
+        heapUsed: number;
+        external: number;
+        arrayBuffers: number;
+        /** The full garbage collection run once the process is idle after requests (server/idleCollector.ts). */
+        idleCollection: { available: boolean; collections: number; collectedSinceLastRequest: boolean };
+    };
 }
 
 /** What this machine can run, as measured by llama.cpp in the model process (for the model picker). */

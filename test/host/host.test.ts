@@ -148,7 +148,7 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             t.diagnostic(`screenshots ${diffShot}, ${doneShot}`);
         });
     });
-    test("UI: chat: the thought streams then folds, Apply changes the file after the diff is accepted, links ask first, Stop keeps the thought, a reload keeps the chat", { timeout: 300_000 }, async (t) => {
+    test("UI: chat: the thought streams then folds, Apply changes the file after the diff is accepted, links ask first, Stop keeps the thought, a reload keeps the chat and the reply it cut, marked interrupted", { timeout: 300_000 }, async (t) => {
         const model = { file: "scripted-R1-demo.gguf", spec: CHAT_REASONING };
         // Generation paced at 8 ms a token (R1_TEST_TOKEN_DELAY_MS): the 1,500-token thought lasts about 12 s, so the
         // test sees it stream and presses Stop during it however busy the machine is.
@@ -222,7 +222,23 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             const partial = await lastReply().locator(".r1-thought-text").evaluate((e) => e.textContent ?? "");
             assert.ok(partial.startsWith("Okay, the user asks why parsePrice does not compile."), partial.slice(0, 80));
 
-            // A window reload: the chat comes back with both turns, the answer's code and the stopped thought.
+            // A window reload while a reply streams: a third question, reloaded in the middle of its thought.
+            await prompt.click();
+            await prompt.pressSequentially("And what about total()?");
+            await prompt.press("Enter");
+            await lastReply().locator(".r1-thought.r1-thinking").waitFor({ timeout: 60_000 });
+            // The reply is saved with its first text, then once a second while more arrives (chat/partialSaves.ts):
+            // 300 tokens at 8 ms a token are 2.4 s of thought, so a save with more than the first words was made.
+            const meter = lastReply().locator(".r1-thought.r1-thinking .r1-meter-tokens");
+            let streamed = 0;
+            for (const end = Date.now() + 60_000; streamed < 300 && Date.now() < end;) {
+                streamed = Number((await meter.innerText({ timeout: 60_000 })).replace(/\D/g, "")) || 0;
+            }
+            assert.ok(streamed >= 300 && streamed < 1500, `reloading while thinking (${streamed} tokens)`);
+            const shownBeforeReload = await lastReply().locator(".r1-thought-text").evaluate((e) => e.textContent ?? "");
+
+            // A window reload: the chat comes back with the three turns, the answer's code, the stopped thought and
+            // the interrupted one with what had arrived.
             await runCommand(page, "Developer: Reload Window");
             await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
             // The side bar may come back hidden with the R1 item still marked (a click on the item would then
@@ -230,10 +246,19 @@ describe("R1 Reasoner in a real VS Code host (code-server + Chromium)", { skip: 
             await waitForActivity(page, "R1 Reasoner", 60_000);
             await runCommand(page, "View: Show R1 Reasoner", 30_000);
             await page.locator(".part.sidebar").waitFor({ state: "visible", timeout: 15_000 });
-            await chat.locator(".r1-request-text").filter({ hasText: "Think it through once more." }).waitFor({ timeout: 60_000 });
-            assert.equal(await chat.locator(".r1-request-text").count(), 2);
+            await chat.locator(".r1-request-text").filter({ hasText: "And what about total()?" }).waitFor({ timeout: 60_000 });
+            assert.equal(await chat.locator(".r1-request-text").count(), 3);
             await chat.locator(".r1-codeblock").filter({ hasText: "parsePrice" }).waitFor({ timeout: 10_000 });
-            await lastReply().locator(".r1-notice").filter({ hasText: "Stopped by you." }).waitFor({ timeout: 10_000 });
+            await chat.locator(".r1-reply").nth(1).locator(".r1-notice").filter({ hasText: "Stopped by you." }).waitFor({ timeout: 10_000 });
+            // The reply the reload cut: marked interrupted, its thought kept up to its last save, no longer streaming.
+            await lastReply().locator(".r1-notice").filter({ hasText: "Interrupted: the window was reloaded while R1 was answering." }).waitFor({ timeout: 10_000 });
+            assert.equal(await lastReply().locator(".r1-thought.r1-thinking").count(), 0, "the interrupted reply is not shown as still thinking");
+            const keptThought = await lastReply().locator(".r1-thought-text").evaluate((e) => e.textContent ?? "");
+            assert.ok(keptThought.startsWith("Okay, the user asks why parsePrice does not compile."), `the interrupted reply keeps its thought: ${JSON.stringify(keptThought.slice(0, 80))}`);
+            // The same text as streamed (the save at the reload may hold more than the page had drawn when read).
+            const [shorter, longer] = [shownBeforeReload.trimEnd(), keptThought.trimEnd()].sort((a, b) => a.length - b.length);
+            assert.ok(longer!.startsWith(shorter!), `the kept thought is the streamed one:\n${keptThought.slice(-120)}\n---\n${shownBeforeReload.slice(-120)}`);
+            t.diagnostic(`reload while thinking (${streamed} tokens): ${shownBeforeReload.length} characters of thought shown before the reload, ${keptThought.length} kept after it`);
             assert.match(await chat.locator(".r1-reply").first().locator(".r1-thought-title").innerText(), /^Thought for .* · 1,500 tokens$/);
             await chat.locator(".r1-request .r1-chip").filter({ hasText: "cart.ts" }).first().waitFor({ timeout: 10_000 });
             await page.mouse.move(700, 600);

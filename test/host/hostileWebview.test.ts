@@ -10,7 +10,7 @@
 // not hidden, and a paragraph of its own (a vector that is lost, hides what follows it, is shown twice or runs into the
 // next is named, with its number, category and text).
 import * as assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Frame, Page } from "playwright-core";
@@ -128,9 +128,13 @@ const forbidden = "script:not([src*='webview.js']), iframe, frame, img, object, 
 describe("UI: Hostile input in the real chat webview", { skip: unavailable }, () => {
     test("UI: Hostile: every hostile vector rendered in the real webview runs nothing; hostile titles and file names stay text; malformed messages from the page are rejected", { timeout: 300_000 }, async (t) => {
         const spec = { pieces: r1ReplyPieces({ thought: "Here are the vectors.", answer: vectorsAnswer() }), contextLength: 32768, name: "scripted hostile vectors" };
+        let workspaceDir = "";
         await withWorkbench({
             name: "hostile", model: { file: "hostile.gguf", spec }, settings: { "r1.contextSize": 32768, "r1.maxTokens": 30000 },
-            prepare: (workspace) => writeFileSync(join(workspace, "src", hostileFileName), "export const x = 1;\n")
+            prepare: (workspace) => {
+                workspaceDir = workspace;
+                writeFileSync(join(workspace, "src", hostileFileName), "export const x = 1;\n");
+            }
         }, async (page) => {
             const chat = webviewFrame(page);
             await waitForActivity(page, "R1 Reasoner", 60_000);
@@ -185,6 +189,30 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable }, ()
             assert.match(await row.innerText(), /\$\(alert\) <img src=x onerror=window\.__pwned=1>/);
             await page.keyboard.press("Escape");
 
+            // Apply on a block of the answer, against the attached file with the hostile name: either a diff titled
+            // with that name or a notification that names it (a block of another language is refused) shows it as
+            // text (no image, no icon, no link); nothing runs, and the file is unchanged without the user's Apply.
+            const firstBlock = chat.locator(".r1-reply").last().locator(".r1-codeblock").first();
+            await firstBlock.scrollIntoViewIfNeeded();
+            await firstBlock.locator('button[data-r1-action="apply"]').click();
+            const diffTab = page.locator(".tabs-container .tab").filter({ hasText: "R1's change from the chat" }).first();
+            const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "onerror" }).first();
+            await diffTab.or(toast).waitFor({ timeout: 30_000 });
+            // The toast's own buttons are links; only its message is checked.
+            const applied = (await diffTab.count()) > 0 ? diffTab : toast.locator(".notification-list-item-message");
+            const shownText = await applied.innerText();
+            // Notifications break a would-be link with a word joiner after "]" (core/answer/untrustedText).
+            assert.ok(shownText.replace(/\u2060/g, "").includes(hostileFileName), `the file name is shown as text: ${shownText}`);
+            assert.equal(await applied.locator("img, .codicon-alert, a").count(), 0, "no image, icon or link from the file name");
+            assert.equal(await page.evaluate("window.__pwned"), undefined, "nothing ran in the workbench");
+            const applyShot = await saveScreenshot(page, "hostile-apply");
+            if (applied === diffTab) {
+                await page.locator(".editor-actions .action-label[aria-label^=\"Discard\"]").first().click();
+                await diffTab.waitFor({ state: "detached", timeout: 15_000 });
+            }
+            assert.equal(readFileSync(join(workspaceDir, "src", hostileFileName), "utf8"), "export const x = 1;\n", "the file is unchanged");
+            t.diagnostic(`Apply on the first block: ${applied === diffTab ? "a diff" : "a notification"}: ${JSON.stringify(shownText.slice(0, 160))}`);
+
             // Malformed messages posted by the page itself (the channel acquireVsCodeApi().postMessage uses).
             const requestsBefore = await chat.locator(".r1-request-text").count();
             for (const { message } of hostileMessages) {
@@ -201,7 +229,7 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable }, ()
             assert.equal(await chat.locator(".r1-chip").filter({ hasText: /passwd|outside/ }).count(), 0, "no file outside the workspace was attached");
             await runCommand(page, "R1: Show Logs", 30_000);
             await page.locator(".part.panel .view-lines").filter({ hasText: "rejected a message from the webview" }).first().waitFor({ timeout: 30_000 });
-            t.diagnostic(`${hostileMessages.length} malformed messages posted by the page, 3 outside-workspace paths; screenshot ${shot}`);
+            t.diagnostic(`${hostileMessages.length} malformed messages posted by the page, 3 outside-workspace paths; screenshots ${shot}, ${applyShot}`);
         });
     });
 });

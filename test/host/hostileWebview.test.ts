@@ -50,10 +50,14 @@ function closedOff(text: string): string {
     return text;
 }
 
+/** A block of the answer that fits the hostile-named file ("export const x = 1;"): Apply opens a diff for it. */
+const fittingBlock = "export const x = 2;";
+
 /** Every vector between its own markers, each in a paragraph of its own. */
 function vectorsAnswer(): string {
     const parts = hostileVectors.map((v, i) => `${vectorMarker(i, "begin")}\n\n${closedOff(v.text)}\n\n${vectorMarker(i, "end")}`);
-    return `\n\n${parts.join("\n\n")}\n\nEnd of the hostile vectors.`;
+    // Last, a block that fits the attached (hostile-named) file, so that Apply on it opens a diff titled with that name.
+    return `\n\n${parts.join("\n\n")}\n\nEnd of the hostile vectors.\n\nFor the attached file:\n\n\`\`\`typescript\n${fittingBlock}\n\`\`\``;
 }
 
 interface MarkerAudit {
@@ -154,6 +158,8 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable }, ()
             await prompt.press("Enter");
             const reply = chat.locator(".r1-reply").last();
             await reply.locator(".r1-markdown").filter({ hasText: "End of the hostile vectors." }).waitFor({ timeout: 180_000 });
+            // The whole answer is in: the block after the vectors is closed and the reply no longer streams.
+            await chat.locator(".r1-reply:not(.r1-streaming) .r1-codeblock:not(.r1-streaming)").filter({ hasText: fittingBlock }).waitFor({ timeout: 60_000 });
             const { host, content } = await chatFrames(page);
 
             // Nothing ran, nothing forbidden reached the DOM, every link is inert.
@@ -212,6 +218,31 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable }, ()
             }
             assert.equal(readFileSync(join(workspaceDir, "src", hostileFileName), "utf8"), "export const x = 1;\n", "the file is unchanged");
             t.diagnostic(`Apply on the first block: ${applied === diffTab ? "a diff" : "a notification"}: ${JSON.stringify(shownText.slice(0, 160))}`);
+
+            // Apply on the block that fits the file: the diff's tab title and the review notice name the file as
+            // text (no image, no icon, no link); Discard leaves the file unchanged.
+            const fitting = chat.locator(".r1-reply").last().locator(".r1-codeblock").filter({ hasText: fittingBlock }).last();
+            await fitting.scrollIntoViewIfNeeded();
+            await fitting.locator('button[data-r1-action="apply"]').click();
+            await diffTab.waitFor({ timeout: 30_000 });
+            const tabTitle = await diffTab.innerText();
+            assert.ok(tabTitle.includes(hostileFileName), `the diff's title shows the file name as text: ${tabTitle}`);
+            // The workbench's own tab markup is an <a class="label-name"> (no href) and a close button: the title
+            // must be that element's text alone, with nothing inside it and no image, icon or link in the tab.
+            const labelName = diffTab.locator(".label-name");
+            assert.equal(await labelName.locator("*").count(), 0, "the diff's title is text only: no element inside it");
+            assert.equal(await diffTab.locator("img, .codicon-alert, a[href]").count(), 0, "no image, icon or link in the diff's tab");
+            const reviewNotice = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "is ready: review the diff" }).first();
+            await reviewNotice.waitFor({ timeout: 15_000 });
+            const noticeMessage = reviewNotice.locator(".notification-list-item-message");
+            assert.ok((await noticeMessage.innerText()).replace(/\u2060/g, "").includes(hostileFileName), "the review notice names the file as text");
+            assert.equal(await noticeMessage.locator("img, .codicon-alert, a").count(), 0, "no image, icon or link in the review notice");
+            assert.equal(await page.evaluate("window.__pwned"), undefined, "nothing ran in the workbench");
+            const diffShot = await saveScreenshot(page, "hostile-diff-title");
+            await page.locator(".editor-actions .action-label[aria-label^=\"Discard\"]").first().click();
+            await diffTab.waitFor({ state: "detached", timeout: 15_000 });
+            assert.equal(readFileSync(join(workspaceDir, "src", hostileFileName), "utf8"), "export const x = 1;\n", "Discard leaves the file unchanged");
+            t.diagnostic(`Apply on the fitting block: a diff titled ${JSON.stringify(tabTitle)}; screenshot ${diffShot}`);
 
             // Malformed messages posted by the page itself (the channel acquireVsCodeApi().postMessage uses).
             const requestsBefore = await chat.locator(".r1-request-text").count();

@@ -230,6 +230,7 @@ describe("UI: Hostile input in the real chat webview", { skip: unavailable }, ()
             // The workbench's own tab markup is an <a class="label-name"> (no href) and a close button: the title
             // must be that element's text alone, with nothing inside it and no image, icon or link in the tab.
             const labelName = diffTab.locator(".label-name");
+            assert.ok((await labelName.innerText()).includes(hostileFileName), "the tab's label holds the file name");
             assert.equal(await labelName.locator("*").count(), 0, "the diff's title is text only: no element inside it");
             assert.equal(await diffTab.locator("img, .codicon-alert, a[href]").count(), 0, "no image, icon or link in the diff's tab");
             const reviewNotice = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "is ready: review the diff" }).first();
